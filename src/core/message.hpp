@@ -1,0 +1,43 @@
+// One published message, immutable once made and shared by every subscriber on every thread. It carries
+// its encodings for each transport, made once when the message is published (encode once, write many).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/cursor.hpp"
+
+namespace herald {
+
+struct Message {
+  std::string channel;
+  std::string epoch;
+  std::uint64_t offset = 0;
+  std::int64_t time_ms = 0;
+  std::string event;
+
+  // {"channel":…,"epoch":…,"offset":…,"cursor":…,"time":…,"event":…,"data":…} on one line.
+  std::string envelope;
+  std::size_t data_at = 0;  // the data's JSON text is envelope[data_at, size()-1)
+
+  // SSE event with the envelope as data, starting with "id: <cursor>\n". Streams of several channels
+  // write their own id line followed by the part from sse_body_at ("event: …").
+  std::string sse;
+  std::size_t sse_body_at = 0;
+
+  // The same with the payload itself as data (SSE format=raw).
+  std::string sse_raw;
+  std::size_t sse_raw_body_at = 0;
+
+  std::string_view data_json() const;
+  Cursor cursor() const { return Cursor{epoch, offset}; }
+};
+
+using MessagePtr = std::shared_ptr<const Message>;
+
+// Builds a message and all its encodings. `data_json` must be valid, serialized JSON.
+MessagePtr make_message(std::string channel, std::string epoch, std::uint64_t offset, std::int64_t time_ms,
+                        std::string event, std::string_view data_json);
+
+}  // namespace herald

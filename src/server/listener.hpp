@@ -1,0 +1,28 @@
+// Accepts client connections for one worker. Every worker has its own listening socket on the same
+// port (SO_REUSEPORT), so the kernel spreads connections over the workers without a shared accept lock.
+#pragma once
+#include <boost/asio/ip/tcp.hpp>
+
+#include "server/worker.hpp"
+
+namespace herald {
+
+class Listener {
+ public:
+  // Binds now (throws std::system_error with the reason when it cannot).
+  Listener(Worker& worker, const boost::asio::ip::tcp::endpoint& endpoint);
+
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  void start();
+  // On the worker's thread: stop accepting.
+  void stop();
+
+ private:
+  void accept_next();
+  void refuse(boost::asio::ip::tcp::socket socket);
+
+  Worker& worker_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+};
+
+}  // namespace herald

@@ -1,0 +1,106 @@
+// Server lifecycle (see server.hpp).
+#include "server/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "engine/memory_engine.hpp"
+#include "server/listener.hpp"
+#include "server/listen_address.hpp"
+#include "server/worker.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+namespace {
+
+std::int64_t to_ms(double seconds) { return static_cast<std::int64_t>(seconds * 1000); }
+
+MemoryEngineConfig engine_config(const Config& config) {
+  MemoryEngineConfig engine;
+  engine.history_size = config.history_size;
+  engine.history_ttl_ms = to_ms(config.history_ttl);
+  engine.max_channels = config.max_channels;
+  engine.channel_idle_ms = to_ms(config.channel_idle_timeout);
+  engine.idempotency_window_ms = to_ms(config.idempotency_window);
+  return engine;
+}
+
+void wait_for_signal() {
+  asio::io_context signals_context;
+  asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+  signals.async_wait([](boost::system::error_code, int signal) {
+    spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+  signals_context.run();
+}
+
+// Stops accepting, ends every connection cleanly and waits (up to the deadline) until they are gone.
+void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers,
+               std::vector<std::unique_ptr<Listener>>& listeners) {
+  state.shutting_down = true;
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    asio::post(workers[i]->context(), [&worker = *workers[i], &listener = *listeners[i]] {
+      listener.stop();
+      worker.shut_down_connections();
+    });
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(state.config.shutdown_timeout);
+  while (state.open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (std::size_t left = state.open_connections.load())
+    spdlog::warn("shutdown deadline reached with {} connections still open; closing them", left);
+}
+
+}  // namespace
+
+int run_server(const Config& config) {
+  auto endpoint = parse_listen_address(config.listen);
+  if (!endpoint) {
+    spdlog::error("server.listen: \"{}\" is not HOST:PORT", config.listen);
+    return 2;
+  }
+  ServerState state(config);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (WorkerId id = 0; id < config.worker_count(); ++id) workers.push_back(std::make_unique<Worker>(id, state));
+
+  WorkerPorts ports;
+  for (auto& worker : workers) ports.executors.push_back(worker->context().get_executor());
+  ports.deliver = [&workers](WorkerId id, const MessagePtr& message) { workers[id]->hub().deliver(message); };
+  MemoryEngine engine(std::move(ports), engine_config(config));
+  state.engine = &engine;
+  state.render_metrics = [&workers, &engine] {
+    std::vector<const MetricsShard*> shards;
+    for (const auto& worker : workers) shards.push_back(&worker->metrics());
+    return render_metrics(shards, engine.channel_count());
+  };
+  for (auto& worker : workers) worker->attach(engine);
+
+  std::vector<std::unique_ptr<Listener>> listeners;
+  try {
+    for (auto& worker : workers) {
+      listeners.push_back(std::make_unique<Listener>(*worker, *endpoint));
+      endpoint->port(listeners.front()->local_endpoint().port());  // port 0: all share the first one's port
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("cannot listen on {}: {}", config.listen, error.what());
+    return 1;
+  }
+
+  engine.start();
+  for (auto& listener : listeners) listener->start();
+  for (auto& worker : workers) worker->start();
+  spdlog::info("herald {} listening on http://{} ({} workers, memory engine)", HERALD_VERSION,
+               format_listen_address(*endpoint), workers.size());
+
+  wait_for_signal();
+  shut_down(state, workers, listeners);
+  engine.stop();
+  for (auto& worker : workers) worker->stop();
+  for (auto& worker : workers) worker->join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace herald

@@ -1,0 +1,19 @@
+// Handlers of the request/response endpoints: publish, history (simple polling), health, readiness,
+// metrics and the built-in web pages. Each takes a parsed request and gives the response to send.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+
+#include "server/worker.hpp"
+#include "transport/http_request.hpp"
+
+namespace herald {
+
+boost::asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& request);
+boost::asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& request);
+HttpResponse handle_health(Worker& worker, const HttpRequest& request);
+HttpResponse handle_ready(Worker& worker, const HttpRequest& request);
+HttpResponse handle_metrics(Worker& worker, const HttpRequest& request);
+// A page of web/ (built in) or of http.web_root; nullopt when there is none at that path.
+std::optional<HttpResponse> handle_web_page(Worker& worker, const HttpRequest& request);
+
+}  // namespace herald

@@ -1,0 +1,32 @@
+// Adapters that let coroutines await the engine's callback-style operations:
+//   HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
+#pragma once
+#include <memory>
+
+#include <boost/asio/async_result.hpp>
+
+#include "engine/engine.hpp"
+
+namespace herald {
+
+template <typename Token>
+auto async_publish(Engine& engine, WorkerId worker, PublishRequest request, Token&& token) {
+  return boost::asio::async_initiate<Token, void(PublishOutcome)>(
+      [&engine, worker](auto handler, PublishRequest request) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        engine.publish(worker, std::move(request), [shared](PublishOutcome outcome) { (*shared)(std::move(outcome)); });
+      },
+      token, std::move(request));
+}
+
+template <typename Token>
+auto async_history(Engine& engine, WorkerId worker, HistoryRequest request, Token&& token) {
+  return boost::asio::async_initiate<Token, void(HistoryOutcome)>(
+      [&engine, worker](auto handler, HistoryRequest request) {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        engine.history(worker, std::move(request), [shared](HistoryOutcome outcome) { (*shared)(std::move(outcome)); });
+      },
+      token, std::move(request));
+}
+
+}  // namespace herald

@@ -1,0 +1,27 @@
+// GET /api/history: simple polling (see api_handlers.hpp and docs/protocol.md).
+#include <boost/asio/use_awaitable.hpp>
+
+#include "transport/api_handlers.hpp"
+#include "transport/engine_async.hpp"
+#include "transport/poll_api.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+
+asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& request) {
+  auto parsed = parse_poll_params(request, PollLimits{100, 1000, 0, 0});
+  if (auto* error = std::get_if<ApiError>(&parsed)) co_return error_response(*error);
+  auto& params = std::get<PollParams>(parsed);
+
+  HistoryRequest query{params.channel, params.since, params.limit};
+  HistoryOutcome outcome =
+      co_await async_history(*worker.state().engine, worker.id(), std::move(query), asio::use_awaitable);
+  if (outcome.status != EngineStatus::ok)
+    co_return error_response({http::status::service_unavailable, "unavailable", outcome.error});
+  worker.metrics().delivered(Delivery::history, outcome.messages.size());
+  if (outcome.gap) worker.metrics().gap();
+  co_return json_response(http::status::ok, poll_response_json(params.channel, outcome.messages, outcome.cursor,
+                                                               outcome.gap, outcome.more));
+}
+
+}  // namespace herald

@@ -1,0 +1,41 @@
+// An HTTP request as the handlers see it: Beast's parsed message plus the decoded path and query
+// parameters and the client's address.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http.hpp>
+
+namespace herald {
+
+namespace http = boost::beast::http;
+using HttpResponse = http::response<http::string_body>;
+
+class HttpRequest {
+ public:
+  // Returns nullopt when the request target is not a valid origin-form URL.
+  static std::optional<HttpRequest> from(http::request<http::string_body> message, boost::asio::ip::address remote);
+
+  const http::request<http::string_body>& message() const { return message_; }
+  http::verb method() const { return message_.method(); }
+  const std::string& path() const { return path_; }
+  const std::string& body() const { return message_.body(); }
+  std::string_view header(http::field field) const;
+  std::string_view header(std::string_view name) const;
+  const boost::asio::ip::address& remote() const { return remote_; }
+
+  // The first value of query parameter `name`, or all of them.
+  std::optional<std::string> param(std::string_view name) const;
+  std::vector<std::string> params(std::string_view name) const;
+
+ private:
+  http::request<http::string_body> message_;
+  boost::asio::ip::address remote_;
+  std::string path_;
+  std::vector<std::pair<std::string, std::string>> query_;
+};
+
+}  // namespace herald

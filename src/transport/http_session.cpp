@@ -1,0 +1,226 @@
+// HTTP sessions (see http_session.hpp).
+#include "transport/http_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "transport/api_error.hpp"
+#include "transport/api_handlers.hpp"
+#include "transport/longpoll.hpp"
+#include "transport/router.hpp"
+#include "transport/sse_stream.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
+
+namespace {
+
+std::chrono::steady_clock::duration seconds(double value) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
+}
+
+template <typename Stream>
+class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(Stream stream, Worker& worker, ConnectionSlot slot)
+      : stream_(std::move(stream)), worker_(worker), slot_(std::move(slot)) {
+    worker_.connections().add(*this);
+    worker_.metrics().connection_opened(Transport::http);
+  }
+
+  ~HttpSession() {
+    worker_.connections().remove(*this);
+    worker_.metrics().connection_closed(Transport::http);
+  }
+
+  void start() {
+    asio::co_spawn(worker_.context(), run(this->shared_from_this()), asio::detached);
+  }
+
+  void on_shutdown() override {
+    closing_ = true;
+    if (long_poll_) long_poll_->finish();
+    // A connection between requests has nothing in flight: end it now.
+    if (waiting_for_request_) beast::get_lowest_layer(stream_).cancel();
+  }
+
+ private:
+  using Parser = http::request_parser<http::string_body>;
+
+  awaitable<void> run(std::shared_ptr<HttpSession> /* keeps the session alive */) {
+    bool first = true;
+    while (!closing_) {
+      auto request = co_await read_request(first);
+      first = false;
+      if (!request) break;
+      if (!co_await serve(std::move(*request))) break;
+    }
+    if (!handed_over_) close_gracefully();
+  }
+
+  // Waits for and reads the next request; nullopt when the connection must end (errors are answered).
+  awaitable<std::optional<HttpRequest>> read_request(bool first) {
+    const Config& config = worker_.config();
+    waiting_for_request_ = true;
+    if (!first && buffer_.size() == 0) {
+      stream_.expires_after(seconds(config.idle_timeout));
+      auto [error, n] = co_await stream_.async_read_some(buffer_.prepare(4096), tuple_awaitable);
+      if (error) co_return std::nullopt;
+      buffer_.commit(n);
+    }
+    if (closing_) co_return std::nullopt;
+
+    Parser parser;
+    parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
+    parser.body_limit(config.max_body_bytes);
+    stream_.expires_after(seconds(config.header_timeout));
+    auto [header_error, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
+    waiting_for_request_ = false;
+    if (header_error) {
+      if (auto answer = read_error_response(header_error)) co_await send(std::move(*answer), false);
+      co_return std::nullopt;
+    }
+    if (parser.get()[http::field::expect] == "100-continue") {
+      http::response<http::empty_body> proceed{http::status::continue_, 11};
+      co_await http::async_write(stream_, proceed, tuple_awaitable);
+    }
+    stream_.expires_after(seconds(config.idle_timeout));
+    auto [body_error, body_bytes] = co_await http::async_read(stream_, buffer_, parser, tuple_awaitable);
+    if (body_error) {
+      if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
+      co_return std::nullopt;
+    }
+    boost::system::error_code ignored;
+    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored).address();
+    auto request = HttpRequest::from(parser.release(), remote);
+    if (!request) {
+      auto answer = error_response({http::status::bad_request, "bad_request", "invalid request target"});
+      co_await send(std::move(answer), false);
+    }
+    co_return request;
+  }
+
+  // The answer to a request that could not be read, if it deserves one.
+  static std::optional<HttpResponse> read_error_response(boost::system::error_code error) {
+    if (error == http::error::header_limit)
+      return error_response({http::status::request_header_fields_too_large, "headers_too_large",
+                             "the request headers are over the size limit"});
+    if (error == http::error::body_limit)
+      return error_response({http::status::payload_too_large, "too_large", "the request body is over the size limit"});
+    bool malformed = error.category() == http::make_error_code(http::error::bad_target).category() &&
+                     error != http::error::end_of_stream && error != http::error::partial_message;
+    if (malformed) return error_response({http::status::bad_request, "bad_request", "malformed HTTP request"});
+    return std::nullopt;
+  }
+
+  // Answers one request; false when the connection ends (handed over, or not to be kept alive).
+  // (Responses are built into named variables before each co_await: GCC 12 mishandles temporaries
+  // inside co_await expressions.)
+  awaitable<bool> serve(HttpRequest request) {
+    stream_.expires_never();
+    const bool keep_alive = request.message().keep_alive();
+    RouteMatch match = match_route(request.path(), request.method());
+    if (match.route == Route::sse && match.method_allowed) {
+      auto refusal = start_sse(request);
+      if (!refusal) co_return false;
+      co_return co_await send(std::move(*refusal), keep_alive);
+    }
+    std::optional<HttpResponse> response;
+    if (!match.method_allowed) {
+      response = method_not_allowed(request, match);
+    } else if (match.route == Route::publish) {
+      response = co_await handle_publish(worker_, request);
+    } else if (match.route == Route::history) {
+      response = co_await handle_history(worker_, request);
+    } else if (match.route == Route::longpoll) {
+      auto& socket = beast::get_lowest_layer(stream_).socket();
+      response = co_await serve_long_poll(worker_, request, socket, long_poll_);
+      if (!response) co_return false;  // the client left
+    } else {
+      response = immediate_response(request, match.route);
+    }
+    co_return co_await send(std::move(*response), keep_alive);
+  }
+
+  HttpResponse immediate_response(const HttpRequest& request, Route route) {
+    switch (route) {
+      case Route::health:
+        return handle_health(worker_, request);
+      case Route::ready:
+        return handle_ready(worker_, request);
+      case Route::metrics:
+        return handle_metrics(worker_, request);
+      case Route::web_page:
+        if (auto page = handle_web_page(worker_, request)) return std::move(*page);
+        break;
+      default:
+        break;
+    }
+    return error_response({http::status::not_found, "not_found", "no such endpoint: " + request.path()});
+  }
+
+  static HttpResponse method_not_allowed(const HttpRequest& request, const RouteMatch& match) {
+    auto response = error_response({http::status::method_not_allowed, "method_not_allowed",
+                                    "use " + std::string(match.allow) + " for " + request.path()});
+    response.set(http::field::allow, match.allow);
+    return response;
+  }
+
+  // Hands the connection to an SSE stream; returns the refusal instead when the request is not valid.
+  std::optional<HttpResponse> start_sse(const HttpRequest& request) {
+    if (worker_.state().shutting_down)
+      return error_response({http::status::service_unavailable, "unavailable", "the server is shutting down"});
+    auto params = parse_sse_params(request, worker_.config().sse_max_channels);
+    if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
+    worker_.metrics().http_response(200);
+    handed_over_ = true;
+    start_sse_stream(std::move(stream_), worker_, std::move(slot_), std::get<SseParams>(std::move(params)));
+    return std::nullopt;
+  }
+
+  awaitable<bool> send(HttpResponse response, bool keep_alive) {
+    keep_alive = keep_alive && !closing_ && !worker_.state().shutting_down;
+    response.keep_alive(keep_alive);
+    response.set(http::field::server, "herald");
+    worker_.metrics().http_response(response.result_int());
+    stream_.expires_after(seconds(worker_.config().idle_timeout));
+    auto [error, n] = co_await http::async_write(stream_, response, tuple_awaitable);
+    co_return !error && keep_alive;
+  }
+
+  void close_gracefully() {
+    boost::system::error_code ignored;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+  }
+
+  Stream stream_;
+  Worker& worker_;
+  ConnectionSlot slot_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<LongPollWait> long_poll_;
+  bool waiting_for_request_ = false;
+  bool closing_ = false;
+  bool handed_over_ = false;  // the socket now belongs to an SSE stream
+};
+
+}  // namespace
+
+template <typename Stream>
+void start_http_session(Stream stream, Worker& worker, ConnectionSlot slot) {
+  std::make_shared<HttpSession<Stream>>(std::move(stream), worker, std::move(slot))->start();
+}
+
+template void start_http_session<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot);
+
+}  // namespace herald

@@ -1,0 +1,54 @@
+// Long polling (GET /api/lp): answers as soon as at least one message after the client's cursor exists
+// (or a gap applies), else after the timeout with no messages and the same cursor. While it waits it
+// follows the channel through a ChannelFeed, so a message published between two polls is never missed.
+#pragma once
+#include <memory>
+#include <optional>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/channel_feed.hpp"
+#include "server/worker.hpp"
+#include "transport/poll_api.hpp"
+
+namespace herald {
+
+class LongPollWait final : public FeedSink {
+ public:
+  LongPollWait(Worker& worker, PollParams params);
+
+  // Ends the wait now (a message arrived, the client left, or the server shuts down).
+  void finish();
+  bool finished() const { return finished_; }
+  void client_left() { client_gone_ = true; finish(); }
+  bool client_gone() const { return client_gone_; }
+
+  boost::asio::awaitable<void> wait();
+  HttpResponse response() const;
+
+  void on_feed_message(ChannelFeed&, const MessagePtr& message) override { messages_.push_back(message); }
+  void on_feed_gap(ChannelFeed&, const Gap& gap) override { gap_ = gap; }
+  void on_feed_ready(ChannelFeed&) override;
+  void on_feed_failed(ChannelFeed&, const std::string& reason) override;
+
+ private:
+  Worker& worker_;
+  PollParams params_;
+  ChannelFeed feed_;
+  boost::asio::steady_timer timer_;
+  std::vector<MessagePtr> messages_;
+  std::optional<Gap> gap_;
+  std::optional<std::string> failure_;
+  bool finished_ = false;
+  bool client_gone_ = false;
+};
+
+// Serves one long poll on a connection whose socket is `socket`. Returns nullopt when the client left.
+// `current` holds the wait while it runs, so the connection can end it at shutdown.
+boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const HttpRequest& request,
+                                                                    boost::asio::ip::tcp::socket& socket,
+                                                                    std::shared_ptr<LongPollWait>& current);
+
+}  // namespace herald

@@ -1,0 +1,72 @@
+// /healthz, /readyz, /metrics and the web pages (see api_handlers.hpp).
+#include <fstream>
+#include <sstream>
+
+#include "server/web_assets.hpp"
+#include "transport/api_error.hpp"
+#include "transport/api_handlers.hpp"
+
+namespace herald {
+namespace {
+
+std::string_view content_type_of(std::string_view path) {
+  if (path.ends_with(".html")) return "text/html; charset=utf-8";
+  if (path.ends_with(".js") || path.ends_with(".mjs")) return "text/javascript; charset=utf-8";
+  if (path.ends_with(".css")) return "text/css; charset=utf-8";
+  if (path.ends_with(".svg")) return "image/svg+xml";
+  if (path.ends_with(".png")) return "image/png";
+  if (path.ends_with(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+HttpResponse page(std::string_view path, std::string body) {
+  HttpResponse response{http::status::ok, 11};
+  response.set(http::field::content_type, content_type_of(path));
+  response.set(http::field::cache_control, "no-cache");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+std::optional<std::string> read_from_root(const std::string& root, const std::string& path) {
+  if (path.find("..") != std::string::npos) return std::nullopt;
+  std::ifstream file(root + path, std::ios::binary);
+  if (!file) return std::nullopt;
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+}  // namespace
+
+HttpResponse handle_health(Worker&, const HttpRequest&) {
+  return json_response(http::status::ok, R"({"status":"ok"})");
+}
+
+HttpResponse handle_ready(Worker& worker, const HttpRequest&) {
+  if (worker.state().shutting_down)
+    return json_response(http::status::service_unavailable, R"({"status":"shutting_down"})");
+  return json_response(http::status::ok, R"({"status":"ready"})");
+}
+
+HttpResponse handle_metrics(Worker& worker, const HttpRequest&) {
+  HttpResponse response{http::status::ok, 11};
+  response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  response.body() = worker.state().render_metrics();
+  response.prepare_payload();
+  return response;
+}
+
+std::optional<HttpResponse> handle_web_page(Worker& worker, const HttpRequest& request) {
+  std::string path = request.path() == "/" ? "/index.html" : request.path();
+  const std::string& root = worker.config().web_root;
+  if (!root.empty()) {
+    if (auto content = read_from_root(root, path)) return page(path, std::move(*content));
+    return std::nullopt;
+  }
+  for (const auto& asset : web_assets())
+    if (asset.path == path) return page(path, std::string(asset.content));
+  return std::nullopt;
+}
+
+}  // namespace herald

@@ -1,0 +1,20 @@
+// Which endpoint a request is for, from its path and method alone.
+#pragma once
+#include <ostream>
+#include <string_view>
+
+#include <boost/beast/http/verb.hpp>
+
+namespace herald {
+
+enum class Route { publish, history, longpoll, sse, health, ready, metrics, web_page, not_found };
+
+struct RouteMatch {
+  Route route;
+  bool method_allowed;
+  std::string_view allow;  // the Allow header for a 405
+};
+
+RouteMatch match_route(std::string_view path, boost::beast::http::verb method);
+
+}  // namespace herald

@@ -1,0 +1,278 @@
+// SSE streams (see sse_stream.hpp).
+#include "transport/sse_stream.hpp"
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/channel_feed.hpp"
+#include "core/channel_name.hpp"
+#include "core/resume_token.hpp"
+#include "transport/outbound_queue.hpp"
+#include "transport/sse_format.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using Clock = std::chrono::steady_clock;
+
+Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_channels) {
+  SseParams params;
+  params.channels = request.params("channel");
+  if (params.channels.empty())
+    return ApiError{http::status::bad_request, "invalid_field", "at least one channel parameter is required"};
+  if (params.channels.size() > max_channels)
+    return ApiError{http::status::bad_request, "too_many_channels",
+                    "a stream carries at most " + std::to_string(max_channels) + " channels"};
+  for (std::size_t i = 0; i < params.channels.size(); ++i) {
+    if (!is_valid_channel_name(params.channels[i]))
+      return ApiError{http::status::bad_request, "invalid_channel",
+                      "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+    for (std::size_t j = 0; j < i; ++j)
+      if (params.channels[j] == params.channels[i])
+        return ApiError{http::status::bad_request, "invalid_channel", "a channel is listed twice"};
+  }
+  auto format = request.param("format").value_or("json");
+  if (format != "json" && format != "raw")
+    return ApiError{http::status::bad_request, "invalid_field", "format must be json or raw"};
+  params.raw = format == "raw";
+  if (params.raw && params.channels.size() != 1)
+    return ApiError{http::status::bad_request, "invalid_field", "format=raw needs exactly one channel"};
+
+  std::string token(request.header("Last-Event-ID"));
+  if (token.empty()) token = request.param("since").value_or("");
+  params.since.resize(params.channels.size());
+  if (!token.empty()) {
+    auto parts = split_resume_token(token, params.channels.size());
+    for (std::size_t i = 0; i < parts.size(); ++i) params.since[i] = std::move(parts[i]);
+  }
+  return params;
+}
+
+namespace {
+
+constexpr std::string_view kResponseHead =
+    "HTTP/1.1 200 OK\r\n"
+    "Content-Type: text/event-stream\r\n"
+    "Cache-Control: no-cache\r\n"
+    "X-Accel-Buffering: no\r\n"
+    "Connection: close\r\n"
+    "\r\n";
+
+// A write that makes no progress for this long means the client stopped reading.
+constexpr auto kStalledWriteLimit = std::chrono::seconds(30);
+
+template <typename Stream>
+class SseStream final : public Connection, public FeedSink, public std::enable_shared_from_this<SseStream<Stream>> {
+ public:
+  SseStream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params)
+      : stream_(std::move(stream)),
+        worker_(worker),
+        slot_(std::move(slot)),
+        params_(std::move(params)),
+        queue_(worker.config().queue_bytes),
+        opened_(Clock::now()),
+        last_write_(opened_) {}
+
+  void start() {
+    worker_.connections().add(*this);
+    worker_.metrics().connection_opened(Transport::sse);
+    stream_.expires_never();
+    queue_.push_static(kResponseHead);
+    queue_.push(sse::retry_field(worker_.config().sse_retry_ms));
+    parts_.resize(params_.channels.size());
+    for (std::size_t i = 0; i < params_.channels.size(); ++i) {
+      feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params_.channels[i], *this));
+      feeds_.back()->index = i;
+    }
+    for (std::size_t i = 0; i < feeds_.size() && !closed_; ++i) feeds_[i]->start(params_.since[i]);
+    flush();
+    read_until_closed();
+  }
+
+  void on_shutdown() override { end_stream("shutdown"); }
+
+  void on_tick(Clock::time_point now) override {
+    if (closed_) return;
+    if (queue_.writing() && now - write_started_ > kStalledWriteLimit) return drop_slow_consumer();
+    if (closing_) return;
+    double lifetime = worker_.config().sse_max_lifetime;
+    if (lifetime > 0 && now - opened_ >= std::chrono::duration<double>(lifetime)) return end_stream("lifetime");
+    if (now - last_write_ >= std::chrono::duration<double>(worker_.config().sse_heartbeat) && queue_.empty()) {
+      queue_.push_static(sse::kHeartbeat);
+      flush();
+    }
+  }
+
+  void on_feed_started(ChannelFeed& feed) override {
+    parts_[feed.index] = feed.position().to_string();
+    if (++started_ < feeds_.size()) return;
+    bool resumed = std::any_of(params_.since.begin(), params_.since.end(), [](auto& since) { return since; });
+    // A stream that started "from now" tells the client its position at once, so that a reconnect
+    // before the first message still resumes from here.
+    if (!resumed) queue_.push(id_line() + "\n");
+    std::vector<Held> held = std::move(held_);
+    for (auto& event : held) {
+      if (event.gap)
+        enqueue_gap(*feeds_[event.feed], *event.gap);
+      else
+        enqueue_message(*feeds_[event.feed], event.message);
+    }
+  }
+
+  void on_feed_message(ChannelFeed& feed, const MessagePtr& message) override {
+    if (started_ < feeds_.size()) return held_.push_back({feed.index, message, std::nullopt});
+    enqueue_message(feed, message);
+  }
+
+  void on_feed_gap(ChannelFeed& feed, const Gap& gap) override {
+    if (started_ < feeds_.size()) return held_.push_back({feed.index, nullptr, gap});
+    enqueue_gap(feed, gap);
+  }
+
+  void on_feed_ready(ChannelFeed&) override {
+    if (started_ == feeds_.size()) flush();
+  }
+
+  void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
+    spdlog::warn("sse stream on {} ended: engine unavailable: {}", feed.channel(), reason);
+    end_stream("unavailable");
+  }
+
+ private:
+  struct Held {
+    std::size_t feed;
+    MessagePtr message;
+    std::optional<Gap> gap;
+  };
+
+  std::string id_line() const {
+    std::string line = "id: ";
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      if (i > 0) line += ',';
+      line += parts_[i];
+    }
+    line += '\n';
+    return line;
+  }
+
+  void enqueue_message(ChannelFeed& feed, const MessagePtr& message) {
+    if (closing_) return;
+    const std::string& encoded = params_.raw ? message->sse_raw : message->sse;
+    bool queued;
+    if (parts_.size() == 1) {
+      queued = queue_.push(message, encoded);  // its id line is the message's cursor: shared bytes
+    } else {
+      parts_[feed.index] = message->cursor().to_string();
+      std::size_t body_at = params_.raw ? message->sse_raw_body_at : message->sse_body_at;
+      std::string_view body = std::string_view(encoded).substr(body_at);
+      queued = queue_.queued_bytes() + body.size() <= worker_.config().queue_bytes && queue_.push(id_line()) &&
+               queue_.push(message, body);
+    }
+    if (!queued) return drop_slow_consumer();
+    worker_.metrics().delivered(Delivery::sse);
+  }
+
+  void enqueue_gap(ChannelFeed& feed, const Gap& gap) {
+    if (closing_) return;
+    parts_[feed.index] = gap.continue_from.to_string();
+    std::string event = id_line();
+    sse::append_event_body(event, "gap", gap_to_json(gap));
+    worker_.metrics().gap();
+    if (!queue_.push(std::move(event))) drop_slow_consumer();
+  }
+
+  void drop_slow_consumer() {
+    if (closed_ || closing_) return;
+    worker_.metrics().slow_consumer();
+    queue_.drop_unwritten();
+    end_stream("slow_consumer");
+  }
+
+  // Ends the stream with a last event that says why; the client reconnects and resumes.
+  void end_stream(std::string_view reason) {
+    if (closing_ || closed_) return;
+    closing_ = true;
+    stop_feeds();
+    std::string last = sse::retry_field(worker_.config().sse_retry_ms);
+    last.pop_back();  // the close event continues the block
+    sse::append_event_body(last, "close", std::string(R"({"reason":")") + std::string(reason) + "\"}");
+    queue_.push(std::move(last), true);
+    flush();
+  }
+
+  void flush() {
+    if (closed_ || queue_.writing()) return;
+    if (queue_.empty()) {
+      if (closing_) close();
+      return;
+    }
+    write_started_ = Clock::now();
+    asio::async_write(stream_, queue_.begin_write(),
+                      [self = this->shared_from_this()](boost::system::error_code error, std::size_t) {
+                        self->on_written(error);
+                      });
+  }
+
+  void on_written(boost::system::error_code error) {
+    queue_.end_write();
+    last_write_ = Clock::now();
+    if (error) return close();
+    flush();
+  }
+
+  // The client sends nothing after its request; a completed read means it closed the connection.
+  void read_until_closed() {
+    stream_.async_read_some(asio::buffer(read_buffer_),
+                            [self = this->shared_from_this()](boost::system::error_code error, std::size_t) {
+                              if (error) return self->close();
+                              self->read_until_closed();
+                            });
+  }
+
+  void stop_feeds() {
+    for (auto& feed : feeds_) feed->stop();
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    stop_feeds();
+    held_.clear();
+    worker_.connections().remove(*this);
+    worker_.metrics().connection_closed(Transport::sse);
+    boost::system::error_code ignored;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+  }
+
+  Stream stream_;
+  Worker& worker_;
+  ConnectionSlot slot_;
+  SseParams params_;
+  std::vector<std::unique_ptr<ChannelFeed>> feeds_;
+  std::vector<std::string> parts_;  // resume token part per channel
+  std::size_t started_ = 0;
+  std::vector<Held> held_;  // events that arrived before every channel had its start position
+  OutboundQueue queue_;
+  Clock::time_point opened_;
+  Clock::time_point last_write_;
+  Clock::time_point write_started_;
+  bool closing_ = false;
+  bool closed_ = false;
+  std::array<char, 64> read_buffer_{};
+};
+
+}  // namespace
+
+template <typename Stream>
+void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params) {
+  auto sse = std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), std::move(params));
+  sse->start();
+}
+
+template void start_sse_stream<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot, SseParams);
+
+}  // namespace herald

@@ -1,0 +1,30 @@
+// Server-Sent Events (GET /api/sse): one long response per client that carries the messages of one or
+// more channels as SSE events. Each event's id is a resume token for all channels of the stream, so a
+// reconnect with Last-Event-ID resumes every channel exactly where it stopped. The stream owns its
+// socket after the HTTP session hands it over.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cursor.hpp"
+#include "server/connection_slot.hpp"
+#include "server/worker.hpp"
+#include "transport/api_error.hpp"
+
+namespace herald {
+
+struct SseParams {
+  std::vector<std::string> channels;
+  std::vector<std::optional<ResumePoint>> since;  // per channel; nullopt: from now on
+  bool raw = false;                               // format=raw: the payload itself as data
+};
+
+// channel=… (1 to max_channels, no repeats), since=TOKEN or the Last-Event-ID header, format=raw|json.
+Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_channels);
+
+// Takes over `stream` (whose request has been read) and runs the event stream until it ends.
+template <typename Stream>
+void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params);
+
+}  // namespace herald

@@ -1,0 +1,214 @@
+// Long polling: GET /api/lp immediate answers, timeouts, wake-up on publish, shutdown, and a 10 000-message race.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { test, before, after } from './lib/harness.mjs';
+import { startServer } from './lib/server.mjs';
+import { longPoll, publish, publishBatch, publishMany, currentCursor, historyOk } from './lib/http.mjs';
+import { uniqueChannel, parseCursor, foreignEpoch, assertContiguous, assertEnvelope, sleep, later } from './lib/util.mjs';
+
+let srv;
+before(async () => {
+  // History large enough that a long-poll loop racing the publisher can never legitimately fall out of it.
+  srv = await startServer({ label: 'longpoll', env: { HERALD_HISTORY_SIZE: '20000' } });
+});
+after(async () => {
+  await srv?.stop();
+});
+
+const offsets = (body) => body.messages.map((m) => m.offset);
+
+test('answers immediately when messages after since already exist', { timeout: 15_000 }, async () => {
+  const channel = uniqueChannel('lpnow');
+  const results = await publishMany(srv.base, channel, 3);
+  const { epoch } = results[0];
+  const { res, body, elapsed } = await longPoll(srv.base, channel, { since: `${epoch}:1`, timeout: 10 });
+  assert.equal(res.status, 200, res.text);
+  assert.ok(elapsed < 2000, `answered after ${elapsed} ms, expected immediately`);
+  assert.equal(body.channel, channel);
+  assert.deepEqual(offsets(body), [2, 3]);
+  body.messages.forEach((m, k) => assertEnvelope(m, { channel, epoch, offset: k + 2, data: { i: k + 1 } }));
+  assert.equal(body.cursor, `${epoch}:3`);
+  assert.equal(body.gap, null);
+});
+
+test('limit applies to long polls too (more:true)', { timeout: 15_000 }, async () => {
+  const channel = uniqueChannel('lplimit');
+  const results = await publishMany(srv.base, channel, 5);
+  const { epoch } = results[0];
+  const { body, elapsed } = await longPoll(srv.base, channel, { since: `${epoch}:0`, timeout: 10, limit: 2 });
+  assert.ok(elapsed < 2000, `answered after ${elapsed} ms`);
+  assert.deepEqual(offsets(body), [1, 2]);
+  assert.equal(body.more, true);
+  assert.equal(body.cursor, `${epoch}:2`);
+});
+
+test('times out after `timeout` seconds with messages [] and the same cursor', { timeout: 15_000 }, async () => {
+  const channel = uniqueChannel('lptimeout');
+  await publish(srv.base, channel, 'x');
+  const cursor = await currentCursor(srv.base, channel);
+  const { res, body, elapsed } = await longPoll(srv.base, channel, { since: cursor, timeout: 1 });
+  assert.equal(res.status, 200, res.text);
+  assert.ok(elapsed >= 900, `answered after ${elapsed} ms, before the 1 s timeout`);
+  assert.ok(elapsed < 4000, `answered after ${elapsed} ms, long after the 1 s timeout`);
+  assert.deepEqual(body.messages, []);
+  assert.equal(body.cursor, cursor);
+  assert.equal(body.gap, null);
+  // Also on a fresh channel at epoch:0.
+  const fresh = uniqueChannel('lpfresh');
+  const c0 = await currentCursor(srv.base, fresh);
+  const r2 = await longPoll(srv.base, fresh, { since: c0, timeout: 1 });
+  assert.ok(r2.elapsed >= 900 && r2.elapsed < 4000, `fresh channel answered after ${r2.elapsed} ms`);
+  assert.deepEqual(r2.body.messages, []);
+  assert.equal(r2.body.cursor, c0);
+});
+
+test('a waiting poll is answered as soon as a message is published', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('lpwake');
+  const cursor = await currentCursor(srv.base, channel);
+  const { epoch } = parseCursor(cursor);
+  const pending = later(longPoll(srv.base, channel, { since: cursor, timeout: 15 }));
+  await sleep(400);
+  const t0 = Date.now();
+  const r = await publish(srv.base, channel, { wake: true });
+  const { body, elapsed } = await pending;
+  const afterPublish = Date.now() - t0;
+  assert.ok(elapsed >= 350, `poll answered after ${elapsed} ms, before anything was published`);
+  assert.ok(afterPublish < 2000, `poll answered ${afterPublish} ms after the publish`);
+  assert.deepEqual(offsets(body), [1]);
+  assertEnvelope(body.messages[0], { channel, epoch, offset: 1, data: { wake: true } });
+  assert.equal(body.cursor, r.cursor);
+});
+
+test('without since: waits for the next message published after the request arrived', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('lpnosince');
+  await publishMany(srv.base, channel, 3);
+  const pending = later(longPoll(srv.base, channel, { timeout: 15 }));
+  await sleep(400);
+  const r = await publish(srv.base, channel, 'new one');
+  const { body, elapsed } = await pending;
+  assert.ok(elapsed >= 350, `answered after ${elapsed} ms, i.e. with already existing messages`);
+  assert.deepEqual(offsets(body), [4]);
+  assert.equal(body.messages[0].data, 'new one');
+  assert.equal(body.cursor, r.cursor);
+});
+
+test('a gap is answered immediately (foreign epoch)', { timeout: 15_000 }, async () => {
+  const channel = uniqueChannel('lpgap');
+  const results = await publishMany(srv.base, channel, 2);
+  const { epoch } = results[0];
+  const since = `${foreignEpoch(epoch)}:7`;
+  const { body, elapsed } = await longPoll(srv.base, channel, { since, timeout: 10 });
+  assert.ok(elapsed < 2000, `answered after ${elapsed} ms`);
+  assert.deepEqual(body.gap, { channel, requested: since, continue_from: `${epoch}:0` });
+  assert.deepEqual(offsets(body), [1, 2]);
+  assert.equal(body.cursor, `${epoch}:2`);
+});
+
+test('race: 3 long-poll loops see offsets 1..10000 exactly once, in order, while batches are published', { timeout: 150_000 }, async () => {
+  const channel = uniqueChannel('race');
+  const TOTAL = 10_000;
+  const BATCH = 100;
+  const start = await currentCursor(srv.base, channel);
+  const { epoch } = parseCursor(start);
+  const deadline = Date.now() + 120_000;
+  const expectedData = new Map(); // offset -> data, from the publish results
+
+  async function loop(id) {
+    let cursor = start;
+    const seen = [];
+    const data = new Map();
+    let requests = 0;
+    while (seen.length < TOTAL && Date.now() < deadline && requests < 20_000) {
+      requests += 1;
+      const { res, body } = await longPoll(srv.base, channel, { since: cursor, timeout: 5 });
+      assert.equal(res.status, 200, `loop ${id}: ${res.status} ${res.text}`);
+      assert.equal(body.gap, null, `loop ${id}: unexpected gap ${JSON.stringify(body.gap)} at ${cursor}`);
+      const last = parseCursor(cursor).offset;
+      body.messages.forEach((m, k) => {
+        assert.equal(m.epoch, epoch, `loop ${id}: epoch changed`);
+        assert.equal(m.offset, last + k + 1, `loop ${id}: after cursor ${cursor} got offset ${m.offset} at index ${k}`);
+      });
+      seen.push(...body.messages.map((m) => m.offset));
+      if (body.messages.length) assert.equal(body.cursor, body.messages.at(-1).cursor, `loop ${id}: cursor = last message`);
+      else assert.equal(body.cursor, cursor, `loop ${id}: empty answer keeps the cursor`);
+      cursor = body.cursor;
+      for (const m of body.messages) data.set(m.offset, m.data);
+    }
+    return { id, seen, data, requests };
+  }
+
+  async function publisher() {
+    for (let b = 0; b < TOTAL / BATCH && Date.now() < deadline; b += 1) {
+      const messages = Array.from({ length: BATCH }, (_, k) => ({ channel, data: { n: b * BATCH + k } }));
+      const results = await publishBatch(srv.base, messages);
+      results.forEach((r, k) => {
+        assert.equal(r.epoch, epoch);
+        expectedData.set(r.offset, messages[k].data);
+      });
+      if (b % 10 === 0) await sleep(5); // let the pollers interleave at different phases
+    }
+  }
+
+  const loops = later(Promise.all([loop(1), loop(2), loop(3)]));
+  await sleep(100);
+  await publisher();
+  const outcomes = await loops;
+  assert.equal(expectedData.size, TOTAL);
+  for (const { id, seen, data, requests } of outcomes) {
+    assertContiguous(seen, 1, TOTAL, `loop ${id} (${requests} requests)`);
+    for (const [offset, d] of data) assert.deepEqual(d, expectedData.get(offset), `loop ${id}: data at offset ${offset}`);
+  }
+  // Publish results were offsets 1..10000 in order, too.
+  assertContiguous([...expectedData.keys()], 1, TOTAL, 'publish result offsets');
+  const h = await historyOk(srv.base, channel, { limit: 1 });
+  assert.equal(h.cursor, `${epoch}:${TOTAL}`);
+});
+
+test('server shutdown answers pending polls at once with messages [] and Connection: close', { timeout: 30_000 }, async () => {
+  const own = await startServer({ label: 'longpoll-shutdown' });
+  try {
+    const channel = uniqueChannel('lpshutdown');
+    const cursor = await currentCursor(own.base, channel);
+    const pending = later(new Promise((resolve, reject) => {
+      const req = http.get(`${own.base}/api/lp?channel=${channel}&since=${encodeURIComponent(cursor)}&timeout=30`, { agent: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text, at: Date.now() }));
+      });
+      req.on('error', reject);
+    }));
+    await sleep(500);
+    const t0 = Date.now();
+    const exited = later(own.stop({ timeout: 15_000 }));
+    const answer = await pending;
+    assert.ok(answer.at - t0 < 3000, `pending poll answered ${answer.at - t0} ms after SIGTERM`);
+    assert.equal(answer.status, 200, answer.text);
+    const body = JSON.parse(answer.text);
+    assert.deepEqual(body.messages, []);
+    assert.equal(body.cursor, cursor);
+    assert.match(answer.headers.connection ?? '', /close/i, `Connection header: ${answer.headers.connection}`);
+    const info = await exited;
+    assert.equal(info.code, 0, `exit: ${JSON.stringify(info)}`);
+    assert.ok(!info.forced, 'exited within the deadline');
+  } finally {
+    await own.stop();
+  }
+});
+
+test('longpoll.default_timeout and longpoll.max_timeout are configurable (env)', { timeout: 30_000 }, async () => {
+  const own = await startServer({ label: 'longpoll-cfg', env: { HERALD_LONGPOLL_DEFAULT_TIMEOUT: '1', HERALD_LONGPOLL_MAX_TIMEOUT: '2' } });
+  try {
+    const channel = uniqueChannel('lpcfg');
+    const cursor = await currentCursor(own.base, channel);
+    const d = await longPoll(own.base, channel, { since: cursor });
+    assert.ok(d.elapsed >= 900 && d.elapsed < 4000, `default timeout 1 s: answered after ${d.elapsed} ms`);
+    assert.deepEqual(d.body.messages, []);
+    const m = await longPoll(own.base, channel, { since: cursor, timeout: 30 });
+    assert.ok(m.elapsed >= 1800 && m.elapsed < 5000, `timeout=30 capped at max_timeout 2 s: answered after ${m.elapsed} ms`);
+    assert.deepEqual(m.body.messages, []);
+    assert.equal(m.body.cursor, cursor);
+  } finally {
+    await own.stop();
+  }
+});
