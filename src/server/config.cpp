@@ -2,6 +2,7 @@
 #include "server/config.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -63,7 +64,9 @@ template <typename Number>
 Number parse_number(const std::string& text, const std::string& where, const std::string& key) {
   Number value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+  bool finite = true;
+  if constexpr (std::is_floating_point_v<Number>) finite = std::isfinite(value) && value >= 0;
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !finite)
     fail(where, key, "expected a non-negative number, got \"" + text + "\"");
   return value;
 }

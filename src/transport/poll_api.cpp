@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 
 #include "core/channel_name.hpp"
 
@@ -13,7 +14,9 @@ template <typename Number>
 std::optional<Number> parse_number(const std::string& text) {
   Number value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || value < 0) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !(value >= 0)) return std::nullopt;
+  if constexpr (std::is_floating_point_v<Number>)
+    if (!std::isfinite(value)) return std::nullopt;
   return value;
 }
 

@@ -6,12 +6,16 @@
 namespace herald::sse {
 
 void Parser::feed(std::string_view bytes) {
-  if (at_start_ && !bytes.empty()) {
-    constexpr std::string_view kBom = "\xEF\xBB\xBF";
-    if (bytes.starts_with(kBom)) bytes.remove_prefix(kBom.size());
-    at_start_ = false;
-  }
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
   for (char c : bytes) {
+    if (bom_matched_ < kBom.size()) {  // a leading byte order mark is dropped, even split across feeds
+      if (c == kBom[bom_matched_]) {
+        ++bom_matched_;
+        continue;
+      }
+      line_.append(kBom.substr(0, bom_matched_));
+      bom_matched_ = kBom.size();
+    }
     if (skip_newline_) {
       skip_newline_ = false;
       if (c == '\n') continue;

@@ -1,7 +1,8 @@
 // Cursors and resume tokens: parsing, formatting, and tokens that do not match the stream's channels.
+#include "core/cursor.hpp"
+
 #include <gtest/gtest.h>
 
-#include "core/cursor.hpp"
 #include "core/resume_token.hpp"
 
 namespace herald {
