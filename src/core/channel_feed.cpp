@@ -20,6 +20,7 @@ ChannelFeed::~ChannelFeed() {
 void ChannelFeed::start(std::optional<ResumePoint> since) {
   hub_.add(channel_, *this);
   subscribed_ = true;
+  resuming_ = since.has_value();
   read_history(std::move(since));
 }
 
@@ -46,6 +47,7 @@ void ChannelFeed::on_history(HistoryOutcome outcome) {
   }
   if (!started_) {
     started_ = true;
+    recovered_ = resuming_ && !outcome.gap;
     position_ = outcome.gap ? outcome.gap->continue_from : start_position(outcome);
     sink_.on_feed_started(*this);
   }

@@ -49,6 +49,8 @@ class ChannelFeed final : public Subscriber {
   // The position just before the next message this feed sends (valid once started() is true).
   const Cursor& position() const { return position_; }
   bool started() const { return started_; }
+  // Whether the feed resumed from a position the client gave without a gap (valid once started).
+  bool recovered() const { return recovered_; }
   // Index of this feed in its owner's list of feeds (for the owner's use).
   std::size_t index = 0;
 
@@ -69,6 +71,8 @@ class ChannelFeed final : public Subscriber {
   std::size_t buffer_limit_;
   Cursor position_;
   bool started_ = false;
+  bool resuming_ = false;  // started with a position from the client
+  bool recovered_ = false;
   bool subscribed_ = false;
   bool reading_history_ = false;
   bool buffer_overflowed_ = false;

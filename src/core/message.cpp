@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 
 #include "transport/sse_format.hpp"
+#include "transport/ws/deflate.hpp"
+#include "transport/ws/frame.hpp"
 
 namespace herald {
 namespace {
@@ -50,7 +52,23 @@ std::string encode_sse(const Message& m, std::string_view data, std::size_t& bod
   return out;
 }
 
+std::string encode_ws_frame(const Message& m, std::size_t& payload_at) {
+  std::string payload = "{\"op\":\"message\"," + m.envelope.substr(1);
+  std::string frame = ws::server_frame_header(ws::Opcode::text, payload.size());
+  payload_at = frame.size();
+  frame += payload;
+  return frame;
+}
+
 }  // namespace
+
+const std::string& Message::ws_deflated_frame() const {
+  std::call_once(deflate_once_, [this] {
+    std::string compressed = ws::deflate_message(std::string_view(ws_frame).substr(ws_payload_at));
+    ws_deflated_frame_ = ws::server_frame_header(ws::Opcode::text, compressed.size(), true, true) + compressed;
+  });
+  return ws_deflated_frame_;
+}
 
 std::string_view Message::data_json() const {
   return std::string_view(envelope).substr(data_at, envelope.size() - 1 - data_at);
@@ -67,6 +85,7 @@ MessagePtr make_message(std::string channel, std::string epoch, std::uint64_t of
   m->envelope = encode_envelope(*m, data_json, m->data_at);
   m->sse = encode_sse(*m, m->envelope, m->sse_body_at);
   m->sse_raw = encode_sse(*m, raw_payload(data_json), m->sse_raw_body_at);
+  m->ws_frame = encode_ws_frame(*m, m->ws_payload_at);
   return m;
 }
 

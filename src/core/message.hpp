@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -30,8 +31,21 @@ struct Message {
   std::string sse_raw;
   std::size_t sse_raw_body_at = 0;
 
+  // WebSocket text frame (unmasked, so the same bytes for every connection) of
+  // {"op":"message",…the envelope's fields…}.
+  std::string ws_frame;
+  std::size_t ws_payload_at = 0;  // the payload is ws_frame[ws_payload_at, size())
+
+  // The same frame compressed for permessage-deflate: made by the first connection that needs it,
+  // then shared by all.
+  const std::string& ws_deflated_frame() const;
+
   std::string_view data_json() const;
   Cursor cursor() const { return Cursor{epoch, offset}; }
+
+ private:
+  mutable std::once_flag deflate_once_;
+  mutable std::string ws_deflated_frame_;
 };
 
 using MessagePtr = std::shared_ptr<const Message>;

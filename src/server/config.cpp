@@ -15,7 +15,9 @@
 namespace herald {
 namespace {
 
-using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*, double Config::*>;
+using Strings = std::vector<std::string>;
+using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*, double Config::*,
+                           bool Config::*, Strings Config::*>;
 
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table = {
@@ -43,6 +45,14 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"longpoll.default_timeout", &Config::longpoll_default_timeout},
       {"longpoll.max_timeout", &Config::longpoll_max_timeout},
       {"longpoll.max_messages", &Config::longpoll_max_messages},
+      {"ws.ping_interval", &Config::ws_ping_interval},
+      {"ws.idle_timeout", &Config::ws_idle_timeout},
+      {"ws.max_message_bytes", &Config::ws_max_message_bytes},
+      {"ws.max_channels", &Config::ws_max_channels},
+      {"ws.publish_prefixes", &Config::ws_publish_prefixes},
+      {"ws.allowed_origins", &Config::ws_allowed_origins},
+      {"ws.deflate", &Config::ws_deflate},
+      {"ws.echo", &Config::ws_echo},
       {"limits.queue_bytes", &Config::queue_bytes},
       {"log.format", &Config::log_format},
       {"log.level", &Config::log_level},
@@ -71,6 +81,25 @@ Number parse_number(const std::string& text, const std::string& where, const std
   return value;
 }
 
+bool parse_bool(const std::string& text, const std::string& where, const std::string& key) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
+  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
+  fail(where, key, "expected true or false, got \"" + text + "\"");
+}
+
+// "a,b,c" -> {"a","b","c"}; an empty text is an empty list.
+Strings split_list(const std::string& text) {
+  Strings items;
+  if (text.empty()) return items;
+  std::size_t start = 0;
+  while (true) {
+    auto comma = text.find(',', start);
+    items.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
+
 void set_from_text(Config& config, const std::string& key, const std::string& text, const std::string& where) {
   const Field* field = find_field(key);
   if (field == nullptr) fail(where, key, "unknown setting");
@@ -79,6 +108,10 @@ void set_from_text(Config& config, const std::string& key, const std::string& te
         using Value = std::remove_reference_t<decltype(config.*member)>;
         if constexpr (std::is_same_v<Value, std::string>)
           config.*member = text;
+        else if constexpr (std::is_same_v<Value, bool>)
+          config.*member = parse_bool(text, where, key);
+        else if constexpr (std::is_same_v<Value, Strings>)
+          config.*member = split_list(text);
         else
           config.*member = parse_number<Value>(text, where, key);
       },
@@ -95,6 +128,20 @@ void set_from_toml(Config& config, const std::string& key, const toml::node& nod
           auto text = node.value<std::string>();
           if (!text) fail(where, key, "expected a string");
           config.*member = *text;
+        } else if constexpr (std::is_same_v<Value, bool>) {
+          auto flag = node.value<bool>();
+          if (!flag) fail(where, key, "expected true or false");
+          config.*member = *flag;
+        } else if constexpr (std::is_same_v<Value, Strings>) {
+          const toml::array* array = node.as_array();
+          if (array == nullptr) fail(where, key, "expected an array of strings");
+          Strings items;
+          for (const auto& item : *array) {
+            auto text = item.value<std::string>();
+            if (!text) fail(where, key, "expected an array of strings");
+            items.push_back(*text);
+          }
+          config.*member = std::move(items);
         } else if constexpr (std::is_same_v<Value, double>) {
           auto number = node.value<double>();
           if (!number || *number < 0) fail(where, key, "expected a non-negative number");

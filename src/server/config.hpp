@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace herald {
 
@@ -38,6 +39,15 @@ struct Config {
   double longpoll_default_timeout = 25;
   double longpoll_max_timeout = 55;
   std::size_t longpoll_max_messages = 100;
+  // [ws]
+  double ws_ping_interval = 25;
+  double ws_idle_timeout = 60;
+  std::size_t ws_max_message_bytes = 64 * 1024;
+  std::size_t ws_max_channels = 100;
+  std::vector<std::string> ws_publish_prefixes;  // channels clients may publish to; empty: none
+  std::vector<std::string> ws_allowed_origins;   // besides same host and localhost; "*": any
+  bool ws_deflate = false;
+  bool ws_echo = false;
   // [limits]
   std::size_t queue_bytes = 1 << 20;
   // [log]

@@ -60,6 +60,12 @@ void Listener::accept_next() {
 }
 
 void Listener::refuse(tcp::socket socket) {
+  auto now = std::chrono::steady_clock::now();
+  if (!worker_.state().shutting_down && now - last_refusal_log_ > std::chrono::seconds(10)) {
+    last_refusal_log_ = now;
+    spdlog::warn("connection limit reached ({}): refusing new connections with 503",
+                 worker_.state().config.max_connections);
+  }
   auto shared = std::make_shared<tcp::socket>(std::move(socket));
   asio::async_write(*shared, asio::buffer(kTooManyConnections), [shared](boost::system::error_code, std::size_t) {
     boost::system::error_code ignored;

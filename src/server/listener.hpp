@@ -1,6 +1,8 @@
 // Accepts client connections for one worker. Every worker has its own listening socket on the same
 // port (SO_REUSEPORT), so the kernel spreads connections over the workers without a shared accept lock.
 #pragma once
+#include <chrono>
+
 #include <boost/asio/ip/tcp.hpp>
 
 #include "server/worker.hpp"
@@ -23,6 +25,7 @@ class Listener {
 
   Worker& worker_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
 };
 
 }  // namespace herald

@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   add_setting_flag(*serve_command, serve_flags, "--log-format", "log.format", "text or json");
   add_setting_flag(*serve_command, serve_flags, "--log-level", "log.level", "trace, debug, info, warn, error");
   add_setting_flag(*serve_command, serve_flags, "--web-root", "http.web_root", "Serve web pages from this folder");
+  serve_command->add_flag_callback(
+      "--ws-echo", [&serve_flags] { serve_flags.overrides["ws.echo"] = "true"; },
+      "Enable the WebSocket echo endpoint /api/ws/echo (ws.echo), for conformance suites");
   serve_command->footer("Every setting can also be given as HERALD_<SECTION>_<KEY>, e.g. HERALD_HISTORY_SIZE=5000.");
 
   herald::cli::PublishOptions publish;

@@ -38,8 +38,8 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::
   auto load = [](const auto& atomic) { return atomic.load(std::memory_order_relaxed); };
 
   header(out, "herald_connections", "gauge", "Open client connections by transport.");
-  const char* transports[] = {"http", "sse", "longpoll"};
-  for (std::size_t t = 0; t < 3; ++t)
+  const char* transports[] = {"http", "sse", "longpoll", "ws"};
+  for (std::size_t t = 0; t < 4; ++t)
     out += fmt::format("herald_connections{{transport=\"{}\"}} {}\n", transports[t],
                        sum(shards, [&](const MetricsShard& s) { return load(s.connections_[t]); }));
 
@@ -48,8 +48,8 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::
                      sum(shards, [&](const MetricsShard& s) { return load(s.published_); }));
 
   header(out, "herald_messages_delivered_total", "counter", "Messages handed to clients, by transport.");
-  const char* deliveries[] = {"sse", "longpoll", "history"};
-  for (std::size_t d = 0; d < 3; ++d)
+  const char* deliveries[] = {"sse", "longpoll", "history", "ws"};
+  for (std::size_t d = 0; d < 4; ++d)
     out += fmt::format("herald_messages_delivered_total{{transport=\"{}\"}} {}\n", deliveries[d],
                        sum(shards, [&](const MetricsShard& s) { return load(s.delivered_[d]); }));
 

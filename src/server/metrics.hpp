@@ -9,8 +9,8 @@
 
 namespace herald {
 
-enum class Transport { http, sse, longpoll, count };
-enum class Delivery { sse, longpoll, history, count };
+enum class Transport { http, sse, longpoll, ws, count };
+enum class Delivery { sse, longpoll, history, ws, count };
 
 class MetricsShard {
  public:

@@ -41,6 +41,9 @@ class Worker {
   MetricsShard& metrics() { return metrics_; }
   const MetricsShard& metrics() const { return metrics_; }
   ConnectionRegistry& connections() { return connections_; }
+  // Space for reading from sockets on this thread; its contents last only until the next read.
+  char* scratch() { return scratch_.data(); }
+  std::size_t scratch_size() const { return scratch_.size(); }
 
   void attach(Engine& engine) { hub_.emplace(id_, engine); }
   void start();
@@ -59,6 +62,7 @@ class Worker {
   MetricsShard metrics_;
   ConnectionRegistry connections_;
   boost::asio::steady_timer tick_timer_{context_};
+  std::vector<char> scratch_ = std::vector<char>(64 * 1024);
   std::thread thread_;
 };
 

@@ -14,6 +14,8 @@
 #include "transport/longpoll.hpp"
 #include "transport/router.hpp"
 #include "transport/sse_stream.hpp"
+#include "transport/ws/handshake.hpp"
+#include "transport/ws/session.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
@@ -111,6 +113,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   // The answer to a request that could not be read, if it deserves one.
   static std::optional<HttpResponse> read_error_response(boost::system::error_code error) {
+    if (error != http::error::end_of_stream) spdlog::debug("request not read: {}", error.message());
     if (error == http::error::header_limit)
       return error_response({http::status::request_header_fields_too_large, "headers_too_large",
                              "the request headers are over the size limit"});
@@ -129,9 +132,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     stream_.expires_never();
     const bool keep_alive = request.message().keep_alive();
     RouteMatch match = match_route(request.path(), request.method());
-    if (match.route == Route::sse && match.method_allowed) {
-      auto refusal = start_sse(request);
-      if (!refusal) co_return false;
+    bool streaming = match.route == Route::sse || match.route == Route::websocket || match.route == Route::websocket_echo;
+    if (streaming && match.method_allowed) {
+      auto refusal = match.route == Route::sse ? start_sse(request) : start_websocket(request, match.route);
+      if (!refusal) co_return false;  // the connection now belongs to the stream
       co_return co_await send(std::move(*refusal), keep_alive);
     }
     std::optional<HttpResponse> response;
@@ -187,6 +191,27 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     return std::nullopt;
   }
 
+  // Hands the connection to a WebSocket session; returns the refusal instead when the handshake fails.
+  std::optional<HttpResponse> start_websocket(const HttpRequest& request, Route route) {
+    const Config& config = worker_.config();
+    if (route == Route::websocket_echo && !config.ws_echo)
+      return error_response({http::status::not_found, "not_found", "the echo endpoint is off (ws.echo)"});
+    if (worker_.state().shutting_down)
+      return error_response({http::status::service_unavailable, "unavailable", "the server is shutting down"});
+    auto handshake = ws::accept_handshake(request, {config.ws_deflate, &config.ws_allowed_origins});
+    if (auto* refusal = std::get_if<HttpResponse>(&handshake)) return std::move(*refusal);
+    auto& accepted = std::get<ws::Handshake>(handshake);
+    worker_.metrics().http_response(101);
+    ws::SessionOptions options;
+    options.mode = route == Route::websocket_echo ? ws::Mode::echo : ws::Mode::herald;
+    options.deflate = accepted.deflate;
+    options.handshake_response = std::move(accepted.response);
+    options.received = beast::buffers_to_string(buffer_.data());
+    handed_over_ = true;
+    ws::start_session(std::move(stream_), worker_, std::move(slot_), std::move(options));
+    return std::nullopt;
+  }
+
   awaitable<bool> send(HttpResponse response, bool keep_alive) {
     keep_alive = keep_alive && !closing_ && !worker_.state().shutting_down;
     response.keep_alive(keep_alive);
@@ -211,7 +236,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   std::shared_ptr<LongPollWait> long_poll_;
   bool waiting_for_request_ = false;
   bool closing_ = false;
-  bool handed_over_ = false;  // the socket now belongs to an SSE stream
+  bool handed_over_ = false;  // the socket now belongs to an SSE stream or a WebSocket session
 };
 
 }  // namespace

@@ -60,7 +60,9 @@ Parsed<std::string_view> optional_string(const json::object& object, std::string
   return std::string_view(value->get_string());
 }
 
-Parsed<PublishRequest> parse_one(const json::value& item, const PublishLimits& limits) {
+}  // namespace
+
+Parsed<PublishRequest> parse_publish_message(const json::value& item, const PublishLimits& limits) {
   if (!item.is_object()) return bad_field("a message must be a JSON object");
   const json::object& object = item.get_object();
   const json::value* channel = object.if_contains("channel");
@@ -82,6 +84,8 @@ Parsed<PublishRequest> parse_one(const json::value& item, const PublishLimits& l
   return request;
 }
 
+namespace {
+
 bool is_json_content_type(std::string_view content_type) {
   std::string_view media = content_type.substr(0, content_type.find(';'));
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
@@ -101,7 +105,7 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
   PublishBatch batch;
   const json::value* messages = root.get_object().if_contains("messages");
   if (messages == nullptr) {
-    auto one = parse_one(root, limits);
+    auto one = parse_publish_message(root, limits);
     if (auto* error = std::get_if<ApiError>(&one)) return *error;
     batch.messages.push_back(std::get<PublishRequest>(std::move(one)));
     return batch;
@@ -111,7 +115,7 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
     return bad_field("messages must be an array of 1 to " + std::to_string(limits.max_batch) + " messages");
   std::size_t index = 0;
   for (const auto& item : messages->get_array()) {
-    auto one = parse_one(item, limits);
+    auto one = parse_publish_message(item, limits);
     if (auto* error = std::get_if<ApiError>(&one)) {
       error->message = "messages[" + std::to_string(index) + "]: " + error->message;
       return *error;

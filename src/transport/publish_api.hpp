@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 #include "engine/engine.hpp"
 #include "transport/api_error.hpp"
 
@@ -22,6 +24,9 @@ struct PublishBatch {
 
 // POST /api/publish: {"channel","data","event"?,"idempotency_key"?} or {"messages":[…]}.
 Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimits& limits);
+
+// One message object {"channel","data","event"?,"idempotency_key"?} (also what WebSocket clients send).
+Parsed<PublishRequest> parse_publish_message(const boost::json::value& message, const PublishLimits& limits);
 
 // POST /api/publish/{channel}: the body is the data; JSON when `content_type` says so, else a string.
 Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type, std::string_view body,

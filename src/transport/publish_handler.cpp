@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
 
 #include "transport/api_handlers.hpp"
 #include "transport/engine_async.hpp"
@@ -64,8 +65,10 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& 
     std::string channel = message.channel;
     PublishOutcome outcome =
         co_await async_publish(*worker.state().engine, worker.id(), std::move(message), asio::use_awaitable);
-    if (outcome.status != EngineStatus::ok)
+    if (outcome.status != EngineStatus::ok) {
+      spdlog::warn("publish to {} refused by the engine: {}", channel, outcome.error);
       co_return error_response({http::status::service_unavailable, "unavailable", outcome.error});
+    }
     if (!outcome.duplicate) worker.metrics().published();
     if (!results.empty()) results += ',';
     results += publish_result_json(channel, outcome);

@@ -17,6 +17,8 @@ constexpr Entry kRoutes[] = {
     {"/api/history", false, Route::history, boost::beast::http::verb::get},
     {"/api/lp", false, Route::longpoll, boost::beast::http::verb::get},
     {"/api/sse", false, Route::sse, boost::beast::http::verb::get},
+    {"/api/ws", false, Route::websocket, boost::beast::http::verb::get},
+    {"/api/ws/echo", false, Route::websocket_echo, boost::beast::http::verb::get},
     {"/healthz", false, Route::health, boost::beast::http::verb::get},
     {"/readyz", false, Route::ready, boost::beast::http::verb::get},
     {"/metrics", false, Route::metrics, boost::beast::http::verb::get},

@@ -7,7 +7,7 @@
 
 namespace herald {
 
-enum class Route { publish, history, longpoll, sse, health, ready, metrics, web_page, not_found };
+enum class Route { publish, history, longpoll, sse, websocket, websocket_echo, health, ready, metrics, web_page, not_found };
 
 struct RouteMatch {
   Route route;

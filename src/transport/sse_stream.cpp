@@ -10,6 +10,7 @@
 #include "core/channel_name.hpp"
 #include "core/resume_token.hpp"
 #include "transport/outbound_queue.hpp"
+#include "transport/queued_writer.hpp"
 #include "transport/sse_format.hpp"
 
 namespace herald {
@@ -60,9 +61,6 @@ constexpr std::string_view kResponseHead =
     "Connection: close\r\n"
     "\r\n";
 
-// A write that makes no progress for this long means the client stopped reading.
-constexpr auto kStalledWriteLimit = std::chrono::seconds(30);
-
 template <typename Stream>
 class SseStream final : public Connection, public FeedSink, public std::enable_shared_from_this<SseStream<Stream>> {
  public:
@@ -71,9 +69,9 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
         worker_(worker),
         slot_(std::move(slot)),
         params_(std::move(params)),
-        queue_(worker.config().queue_bytes),
-        opened_(Clock::now()),
-        last_write_(opened_) {}
+        writer_(worker.config().queue_bytes),
+        queue_(writer_.queue),
+        opened_(Clock::now()) {}
 
   void start() {
     worker_.connections().add(*this);
@@ -95,11 +93,12 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
 
   void on_tick(Clock::time_point now) override {
     if (closed_) return;
-    if (queue_.writing() && now - write_started_ > kStalledWriteLimit) return drop_slow_consumer();
+    if (writer_.stalled(now)) return drop_slow_consumer();
     if (closing_) return;
     double lifetime = worker_.config().sse_max_lifetime;
     if (lifetime > 0 && now - opened_ >= std::chrono::duration<double>(lifetime)) return end_stream("lifetime");
-    if (now - last_write_ >= std::chrono::duration<double>(worker_.config().sse_heartbeat) && queue_.empty()) {
+    if (now - writer_.last_write() >= std::chrono::duration<double>(worker_.config().sse_heartbeat) &&
+        queue_.empty()) {
       queue_.push_static(sse::kHeartbeat);
       flush();
     }
@@ -186,6 +185,8 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
   void drop_slow_consumer() {
     if (closed_ || closing_) return;
     worker_.metrics().slow_consumer();
+    spdlog::info("sse stream closed: slow consumer ({} bytes queued, limit {})", queue_.queued_bytes(),
+                 worker_.config().queue_bytes);
     queue_.drop_unwritten();
     end_stream("slow_consumer");
   }
@@ -204,20 +205,11 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
 
   void flush() {
     if (closed_ || queue_.writing()) return;
-    if (queue_.empty()) {
-      if (closing_) close();
-      return;
-    }
-    write_started_ = Clock::now();
-    asio::async_write(stream_, queue_.begin_write(),
-                      [self = this->shared_from_this()](boost::system::error_code error, std::size_t) {
-                        self->on_written(error);
-                      });
+    if (queue_.empty() && closing_) return close();
+    writer_.flush(stream_, this->shared_from_this(), &SseStream::on_written);
   }
 
   void on_written(boost::system::error_code error) {
-    queue_.end_write();
-    last_write_ = Clock::now();
     if (error) return close();
     flush();
   }
@@ -256,10 +248,9 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
   std::vector<std::string> parts_;  // resume token part per channel
   std::size_t started_ = 0;
   std::vector<Held> held_;  // events that arrived before every channel had its start position
-  OutboundQueue queue_;
+  QueuedWriter writer_;
+  OutboundQueue& queue_;
   Clock::time_point opened_;
-  Clock::time_point last_write_;
-  Clock::time_point write_started_;
   bool closing_ = false;
   bool closed_ = false;
   std::array<char, 64> read_buffer_{};
