@@ -281,7 +281,7 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
 
   bool may_publish(const std::string& channel) const {
     for (const auto& prefix : worker_.config().ws_publish_prefixes)
-      if (channel.starts_with(prefix)) return true;
+      if (prefix == "*" || channel.starts_with(prefix)) return true;
     return false;
   }
 
