@@ -62,6 +62,7 @@ void ChannelFeed::on_history(HistoryOutcome outcome) {
   }
   if (!subscribed_) return;
   position_ = outcome.cursor;
+  history_has_more_ = outcome.more;
   if (outcome.more || buffer_overflowed_) {
     buffer_overflowed_ = false;
     buffered_.clear();

@@ -51,6 +51,8 @@ class ChannelFeed final : public Subscriber {
   bool started() const { return started_; }
   // Whether the feed resumed from a position the client gave without a gap (valid once started).
   bool recovered() const { return recovered_; }
+  // Whether the last history read left messages for another read (the feed is still catching up).
+  bool catching_up() const { return history_has_more_; }
   // Index of this feed in its owner's list of feeds (for the owner's use).
   std::size_t index = 0;
 
@@ -73,6 +75,7 @@ class ChannelFeed final : public Subscriber {
   bool started_ = false;
   bool resuming_ = false;  // started with a position from the client
   bool recovered_ = false;
+  bool history_has_more_ = false;
   bool subscribed_ = false;
   bool reading_history_ = false;
   bool buffer_overflowed_ = false;

@@ -94,7 +94,10 @@ Strings split_list(const std::string& text) {
   std::size_t start = 0;
   while (true) {
     auto comma = text.find(',', start);
-    items.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+    std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    items.push_back(std::move(item));
     if (comma == std::string::npos) return items;
     start = comma + 1;
   }
@@ -144,7 +147,7 @@ void set_from_toml(Config& config, const std::string& key, const toml::node& nod
           config.*member = std::move(items);
         } else if constexpr (std::is_same_v<Value, double>) {
           auto number = node.value<double>();
-          if (!number || *number < 0) fail(where, key, "expected a non-negative number");
+          if (!number || !std::isfinite(*number) || *number < 0) fail(where, key, "expected a non-negative number");
           config.*member = *number;
         } else {
           auto number = node.value<std::int64_t>();

@@ -27,6 +27,16 @@ std::string_view HttpRequest::header(std::string_view name) const {
   return it == message_.end() ? std::string_view() : std::string_view(it->value());
 }
 
+std::string HttpRequest::header_list(http::field field) const {
+  std::string joined;
+  auto [begin, end] = message_.equal_range(field);
+  for (auto it = begin; it != end; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined += std::string_view(it->value());
+  }
+  return joined;
+}
+
 std::optional<std::string> HttpRequest::param(std::string_view name) const {
   for (const auto& [key, value] : query_)
     if (key == name) return value;

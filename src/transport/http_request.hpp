@@ -25,6 +25,8 @@ class HttpRequest {
   const std::string& body() const { return message_.body(); }
   std::string_view header(http::field field) const;
   std::string_view header(std::string_view name) const;
+  // Every line of a header that may repeat, joined with ", " (the same list, RFC 9110 5.3).
+  std::string header_list(http::field field) const;
   const boost::asio::ip::address& remote() const { return remote_; }
 
   // The first value of query parameter `name`, or all of them.

@@ -49,7 +49,7 @@ HttpResponse LongPollWait::response() const {
     cursor = feed_.position();
   else if (params_.since && params_.since->cursor)
     cursor = *params_.since->cursor;
-  bool more = messages.size() < messages_.size();
+  bool more = messages.size() < messages_.size() || feed_.catching_up();
   auto& metrics = const_cast<Worker&>(worker_).metrics();
   metrics.delivered(Delivery::longpoll, messages.size());
   if (gap_) metrics.gap();

@@ -37,9 +37,9 @@ std::optional<ApiError> read_since_and_limit(const json::object& object, Command
   }
   if (const json::value* limit = object.if_contains("limit"); limit != nullptr && !limit->is_null()) {
     if (!limit->is_int64() && !limit->is_uint64()) return invalid("limit must be a positive integer");
-    std::int64_t n = limit->is_int64() ? limit->get_int64() : static_cast<std::int64_t>(limit->get_uint64());
-    if (n <= 0) return invalid("limit must be a positive integer");
-    command.limit = static_cast<std::size_t>(std::min<std::int64_t>(n, 1000));
+    if (limit->is_int64() && limit->get_int64() <= 0) return invalid("limit must be a positive integer");
+    std::uint64_t n = limit->is_int64() ? static_cast<std::uint64_t>(limit->get_int64()) : limit->get_uint64();
+    command.limit = static_cast<std::size_t>(std::min<std::uint64_t>(n, 1000));
   }
   return std::nullopt;
 }

@@ -85,7 +85,12 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
   std::string payload;
   payload += static_cast<char>(code >> 8);
   payload += static_cast<char>(code & 0xFF);
-  payload += reason.substr(0, 123);
+  reason = reason.substr(0, 123);
+  // Never cut a UTF-8 character in two: back up to the start of the one the cut falls into.
+  if (reason.size() == 123)
+    while (!reason.empty() && (static_cast<unsigned char>(reason.back()) & 0xC0) == 0x80) reason.remove_suffix(1);
+  if (!reason.empty() && static_cast<unsigned char>(reason.back()) >= 0xC0) reason.remove_suffix(1);
+  payload += reason;
   return payload;
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/sha.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "transport/api_error.hpp"
 
@@ -44,11 +45,23 @@ bool has_token(std::string_view header, std::string_view token) {
   return false;
 }
 
+bool is_base64_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
 bool is_valid_key(std::string_view key) {
   if (key.size() != 24 || !key.ends_with("==")) return false;
+  if (!std::all_of(key.begin(), key.begin() + 22, is_base64_char)) return false;
   unsigned char decoded[24];
   int size = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size()));
   return size == 18;  // 16 bytes plus the two padding bytes EVP_DecodeBlock counts
+}
+
+// 8 to 15, the window sizes RFC 7692 allows.
+bool is_window_bits(std::string_view value) {
+  int bits = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bits);
+  return ec == std::errc{} && end == value.data() + value.size() && bits >= 8 && bits <= 15;
 }
 
 std::string host_of_authority(std::string_view authority) {
@@ -61,7 +74,7 @@ HttpResponse refusal(http::status status, std::string code, std::string message)
   return error_response({status, std::move(code), std::move(message)});
 }
 
-std::string build_response(std::string_view key, bool subprotocol, bool deflate) {
+std::string build_response(std::string_view key, bool subprotocol, const std::optional<std::string>& deflate) {
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\n"
       "Upgrade: websocket\r\n"
@@ -70,8 +83,7 @@ std::string build_response(std::string_view key, bool subprotocol, bool deflate)
       "Sec-WebSocket-Accept: " +
       accept_key(key) + "\r\n";
   if (subprotocol) response += "Sec-WebSocket-Protocol: " + std::string(kSubprotocol) + "\r\n";
-  if (deflate)
-    response += "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n";
+  if (deflate) response += "Sec-WebSocket-Extensions: " + *deflate + "\r\n";
   response += "\r\n";
   return response;
 }
@@ -104,25 +116,36 @@ bool is_origin_allowed(std::string_view origin, std::string_view host, const std
   return origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "[::1]";
 }
 
-bool accepts_deflate_offer(std::string_view extensions_header) {
+std::optional<std::string> negotiate_deflate(std::string_view extensions_header) {
+  constexpr std::string_view kAnswer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
   for (auto offer : split(extensions_header, ',')) {
     auto params = split(offer, ';');
     if (lower(params.front()) != "permessage-deflate") continue;
     bool acceptable = true;
+    bool window_bits_asked = false;
     for (std::size_t i = 1; i < params.size() && acceptable; ++i) {
       auto equals = params[i].find('=');
       std::string name = lower(trim(params[i].substr(0, equals)));
-      std::string_view value = equals == std::string_view::npos ? "" : trim(params[i].substr(equals + 1));
+      bool has_value = equals != std::string_view::npos;
+      std::string_view value = has_value ? trim(params[i].substr(equals + 1)) : "";
       if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
-      if (name == "server_no_context_takeover" || name == "client_no_context_takeover" ||
-          name == "client_max_window_bits")
-        continue;
-      // Every message is compressed once for all subscribers with the default 15-bit window.
-      acceptable = name == "server_max_window_bits" && value == "15";
+      if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
+        acceptable = !has_value;
+      } else if (name == "client_max_window_bits") {
+        acceptable = !has_value || is_window_bits(value);
+      } else {
+        // Every message is compressed once for all subscribers with the default 15-bit window.
+        acceptable = name == "server_max_window_bits" && value == "15";
+        window_bits_asked = true;
+      }
     }
-    if (acceptable) return true;
+    if (acceptable) return std::string(kAnswer) + (window_bits_asked ? "; server_max_window_bits=15" : "");
   }
-  return false;
+  return std::nullopt;
+}
+
+bool accepts_deflate_offer(std::string_view extensions_header) {
+  return negotiate_deflate(extensions_header).has_value();
 }
 
 std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request, const HandshakeOptions& options) {
@@ -144,11 +167,15 @@ std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& reques
     return refusal(http::status::forbidden, "forbidden", "pages from this origin may not open WebSockets here");
 
   bool subprotocol = false;
-  for (auto offered : split(request.header(http::field::sec_websocket_protocol), ','))
+  std::string offered_protocols = request.header_list(http::field::sec_websocket_protocol);
+  for (auto offered : split(offered_protocols, ','))
     if (offered == kSubprotocol) subprotocol = true;
-  bool deflate =
-      options.deflate_enabled && accepts_deflate_offer(request.header(http::field::sec_websocket_extensions));
-  return Handshake{build_response(key, subprotocol, deflate), deflate};
+  if (!subprotocol && !trim(offered_protocols).empty())
+    return refusal(http::status::bad_request, "invalid_field",
+                   "unsupported subprotocol: herald speaks " + std::string(kSubprotocol));
+  std::optional<std::string> deflate;
+  if (options.deflate_enabled) deflate = negotiate_deflate(request.header_list(http::field::sec_websocket_extensions));
+  return Handshake{build_response(key, subprotocol, deflate), deflate.has_value()};
 }
 
 }  // namespace herald::ws

@@ -2,6 +2,7 @@
 // the upgrade request (version, key, Origin against cross-site hijacking), picks the subprotocol and
 // negotiates permessage-deflate (RFC 7692), and builds the 101 response.
 #pragma once
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -31,7 +32,8 @@ std::string accept_key(std::string_view client_key);
 // Whether a browser page from `origin` may open a socket to a server reached as `host`.
 bool is_origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& allowed);
 
-// Whether an extension header offers permessage-deflate with parameters herald can accept.
+// The Sec-WebSocket-Extensions answer to the first permessage-deflate offer herald can accept, if any.
+std::optional<std::string> negotiate_deflate(std::string_view extensions_header);
 bool accepts_deflate_offer(std::string_view extensions_header);
 
 }  // namespace herald::ws

@@ -221,7 +221,12 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
       return fail(close_code::invalid_payload, "text message is not valid UTF-8");
     if (mode_ == Mode::echo) return queue_frame(server_frame(message_opcode_, message_));
     if (message_opcode_ == Opcode::binary) return fail(close_code::unsupported_data, "binary frames are not supported");
-    run_command(message_);
+    try {
+      run_command(message_);
+    } catch (const std::exception& error) {
+      spdlog::error("websocket command failed: {}", error.what());
+      fail(close_code::internal_error, "internal error");
+    }
   }
 
   void on_close_frame(std::string_view payload) {
@@ -275,6 +280,9 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
     if (it == subscriptions_.end())
       return send_text(error_reply(command.id, {http::status::bad_request, "not_subscribed",
                                                 "not subscribed to " + command.channel}));
+    if (!it->second.feed->started())  // its subscribe is still waiting for a reply: it gets one now
+      send_text(error_reply(it->second.reply_id, {http::status::bad_request, "cancelled",
+                                                  "unsubscribed before the subscription started"}));
     retire(it);
     send_text(ok_reply(command.id));
   }
@@ -290,13 +298,15 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
       return send_text(error_reply(command.id, {http::status::forbidden, "forbidden",
                                                 "clients may not publish to " + command.channel}));
     std::string channel = command.channel;
+    auto started = Clock::now();
     worker_.state().engine->publish(
         worker_.id(), std::move(command.publish),
-        [self = this->shared_from_this(), id = command.id, channel](PublishOutcome outcome) {
+        [self = this->shared_from_this(), id = command.id, channel, started](PublishOutcome outcome) {
           if (outcome.status != EngineStatus::ok)
             return self->send_text(
                 error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
           if (!outcome.duplicate) self->worker_.metrics().published();
+          self->worker_.metrics().publish_duration(std::chrono::duration<double>(Clock::now() - started).count());
           self->send_text(ok_reply(id, publish_result_json(channel, outcome)));
         });
   }
@@ -310,6 +320,7 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
             return self->send_text(
                 error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
           self->worker_.metrics().delivered(Delivery::history, outcome.messages.size());
+          if (outcome.gap) self->worker_.metrics().gap();
           self->send_text(
               ok_reply(id, poll_response_json(channel, outcome.messages, outcome.cursor, outcome.gap, outcome.more)));
         });
