@@ -74,7 +74,7 @@ unsigned stream_get(const ServerUrl& url, const std::string& target, const Heade
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof(chunk);
     boost::system::error_code error;
-    http::read(stream, buffer, parser, error);
+    http::read_some(stream, buffer, parser, error);  // hand on what arrived, not only full buffers
     if (error && error != http::error::need_buffer) break;
     std::string_view bytes(chunk, sizeof(chunk) - parser.get().body().size);
     if (status != 200)

@@ -21,18 +21,20 @@ Parsed<std::string> checked_channel(std::string_view channel) {
   return std::string(channel);
 }
 
-Parsed<std::string> checked_event(std::string_view event) {
-  if (event.empty()) return std::string(kDefaultEventName);
-  if (!is_valid_event_name(event))
+Parsed<std::string> checked_event(std::optional<std::string_view> event) {
+  if (!event) return std::string(kDefaultEventName);
+  if (!is_valid_event_name(*event))
     return ApiError{http::status::bad_request, "invalid_event",
                     "event names are 1-64 bytes of A-Z a-z 0-9 _ . : @ = - and not \"gap\" or \"close\""};
-  return std::string(event);
+  return std::string(*event);
 }
 
-Parsed<std::string> checked_key(std::string_view key) {
-  if (key.size() > kMaxIdempotencyKeyBytes) return bad_field("idempotency_key is longer than 128 bytes");
-  if (!is_valid_utf8(key)) return bad_field("idempotency_key is not valid UTF-8");
-  return std::string(key);
+Parsed<std::string> checked_key(std::optional<std::string_view> key) {
+  if (!key) return std::string();
+  if (key->empty() || key->size() > kMaxIdempotencyKeyBytes)
+    return bad_field("idempotency_key must be 1 to 128 bytes");
+  if (!is_valid_utf8(*key)) return bad_field("idempotency_key is not valid UTF-8");
+  return std::string(*key);
 }
 
 std::optional<ApiError> check_size(const std::string& data_json, const PublishLimits& limits) {
@@ -53,11 +55,12 @@ std::optional<ApiError> assemble(PublishRequest& request, Parsed<std::string> ch
   return std::nullopt;
 }
 
-Parsed<std::string_view> optional_string(const json::object& object, std::string_view name) {
+// An optional string member: nullopt when absent or null.
+Parsed<std::optional<std::string_view>> optional_string(const json::object& object, std::string_view name) {
   const json::value* value = object.if_contains(name);
-  if (value == nullptr || value->is_null()) return std::string_view();
+  if (value == nullptr || value->is_null()) return std::optional<std::string_view>();
   if (!value->is_string()) return bad_field(std::string(name) + " must be a string");
-  return std::string_view(value->get_string());
+  return std::optional<std::string_view>(value->get_string());
 }
 
 }  // namespace
@@ -76,8 +79,8 @@ Parsed<PublishRequest> parse_publish_message(const json::value& item, const Publ
 
   PublishRequest request;
   if (auto error = assemble(request, checked_channel(channel->get_string()),
-                            checked_event(std::get<std::string_view>(event)),
-                            checked_key(std::get<std::string_view>(key))))
+                            checked_event(std::get<std::optional<std::string_view>>(event)),
+                            checked_key(std::get<std::optional<std::string_view>>(key))))
     return *error;
   request.data_json = json::serialize(*data);
   if (auto error = check_size(request.data_json, limits)) return *error;
@@ -127,8 +130,8 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
 }
 
 Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type, std::string_view body,
-                                         std::string_view event, std::string_view idempotency_key,
-                                         const PublishLimits& limits) {
+                                         std::optional<std::string_view> event,
+                                         std::optional<std::string_view> idempotency_key, const PublishLimits& limits) {
   PublishRequest request;
   if (auto error = assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
     return *error;

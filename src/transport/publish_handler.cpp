@@ -42,9 +42,13 @@ std::optional<ApiError> check_publisher(const Config& config, const HttpRequest&
 Parsed<PublishBatch> parse_request(const Config& config, const HttpRequest& request) {
   PublishLimits limits{config.max_message_bytes, config.max_batch};
   if (request.path() == "/api/publish") return parse_publish_body(request.body(), limits);
+  auto event = request.param("event");
+  auto key_header = request.message().find("Idempotency-Key");
+  std::optional<std::string_view> key;
+  if (key_header != request.message().end()) key = std::string_view(key_header->value());
   auto one = parse_raw_publish(request.path().substr(kChannelPathPrefix.size()),
                                request.header(http::field::content_type), request.body(),
-                               request.param("event").value_or(""), request.header("Idempotency-Key"), limits);
+                               event ? std::optional<std::string_view>(*event) : std::nullopt, key, limits);
   if (auto* error = std::get_if<ApiError>(&one)) return *error;
   return PublishBatch{{std::get<PublishRequest>(std::move(one))}, false};
 }

@@ -78,10 +78,10 @@ test('Chromium EventSource reconnects by itself after lifetime ends: no lost, no
     b = await openBrowserStream(srv, ssePath(channel, { since: start }));
     await b.until((st) => st.opens >= 1, 'browser stream open');
     const TOTAL = 300;
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 40_000;
     for (let done = 0; done < TOTAL && Date.now() < deadline; done += 5) {
       await publishMany(srv.base, channel, 5, { batchSize: 5, start: done });
-      await sleep(100); // ~6+ s of publishing: several stream ends (2 s lifetime) and 2 s reconnect delays
+      await sleep(200); // ~12 s of publishing: several stream ends (2 s lifetime) and 2 s reconnect delays
     }
     await b.until((st) => st.msgs.length >= TOTAL, `${TOTAL} messages in the browser`, 30_000);
     await sleep(500);

@@ -275,7 +275,7 @@ test('eventsource client: stream lifetime ends → reconnects with Last-Event-ID
     const deadline = Date.now() + 30_000;
     for (let i = 0; i < TOTAL && Date.now() < deadline; i += 4) {
       await publishBatch(short.base, [0, 1, 2, 3].map((k) => ({ channel, data: { i: i + k } })));
-      await sleep(20); // ~5 s of publishing: several lifetime ends and reconnects in between
+      await sleep(60); // ~6 s of publishing: several lifetime ends and reconnects in between
     }
     await client.waitFor((st) => st.messages.length >= TOTAL, { timeout: 20_000, label: `${TOTAL} messages` });
     await sleep(300);

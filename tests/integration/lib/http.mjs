@@ -211,6 +211,29 @@ export function rawStatus(data) {
   return m ? Number(m[1]) : undefined;
 }
 
+/** JSON body of a raw HTTP response (after the header block), or undefined. */
+export function rawJsonBody(data) {
+  const i = data.indexOf('\r\n\r\n');
+  if (i < 0) return undefined;
+  let body = data.slice(i + 4);
+  if (/\r\ntransfer-encoding: chunked/i.test(data.slice(0, i))) {
+    let out = '';
+    for (;;) {
+      const nl = body.indexOf('\r\n');
+      const n = parseInt(body.slice(0, nl), 16);
+      if (!n) break;
+      out += body.slice(nl + 2, nl + 2 + n);
+      body = body.slice(nl + 2 + n + 2);
+    }
+    body = out;
+  }
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The server still works: /healthz answers 200 {"status":"ok"} and a publish succeeds. */
 export async function assertAlive(base, label = 'server') {
   const h = await request(base, 'GET', '/healthz', { timeout: 5000 });

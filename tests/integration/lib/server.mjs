@@ -157,7 +157,7 @@ export class HeraldServer {
     const onData = (d) => {
       const s = d.toString();
       this.chunks.push(s);
-      logStream.write(s);
+      if (!logStream.writableEnded) logStream.write(s);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -168,15 +168,19 @@ export class HeraldServer {
         if (this.child === child) this.exitInfo = info;
         const line = `### exit code=${code} signal=${signal}\n`;
         this.chunks.push(line);
-        logStream.end(line);
+        logStream.write(line);
         resolve(info);
+      });
+      // 'close' comes after the output pipes are drained: only then is the log file complete.
+      child.on('close', () => {
+        if (!logStream.writableEnded) logStream.end();
       });
       child.on('error', (err) => {
         live.delete(child);
         const info = { code: null, signal: null, error: err };
         if (this.child === child) this.exitInfo = info;
         this.chunks.push(`### spawn error ${err.message}\n`);
-        logStream.end();
+        if (!logStream.writableEnded) logStream.end();
         resolve(info);
       });
     });
