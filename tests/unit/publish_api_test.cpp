@@ -252,7 +252,7 @@ TEST(PublishApi, TooLargeItemInABatch) {
 
 TEST(PublishApi, RawJsonBody) {
   const auto& request =
-      ok(parse_raw_publish("room", "application/json", R"( {"a" : [1, 2]} )", "", "", kLimits));
+      ok(parse_raw_publish("room", "application/json", R"( {"a" : [1, 2]} )", std::nullopt, std::nullopt, kLimits));
   EXPECT_EQ(request.channel, "room");
   EXPECT_EQ(request.event, "message");
   EXPECT_EQ(request.data_json, R"({"a":[1,2]})");
@@ -263,39 +263,39 @@ TEST(PublishApi, RawJsonContentTypeVariants) {
   for (const char* type :
        {"application/json", "application/json; charset=utf-8", "Application/JSON",
         "application/vnd.x+json; charset=utf-8", "application/ld+json", "application/json ;x=y"}) {
-    const auto& request = ok(parse_raw_publish("room", type, "[1,2]", "", "", kLimits));
+    const auto& request = ok(parse_raw_publish("room", type, "[1,2]", std::nullopt, std::nullopt, kLimits));
     EXPECT_EQ(request.data_json, "[1,2]") << type;
   }
 }
 
 TEST(PublishApi, RawBadJsonWithJsonContentType) {
-  expect_error(parse_raw_publish("room", "application/json", "{nope", "", "", kLimits),
+  expect_error(parse_raw_publish("room", "application/json", "{nope", std::nullopt, std::nullopt, kLimits),
                http::status::bad_request, "bad_json");
-  expect_error(parse_raw_publish("room", "application/vnd.x+json; charset=utf-8", "", "", "", kLimits),
+  expect_error(parse_raw_publish("room", "application/vnd.x+json; charset=utf-8", "", std::nullopt, std::nullopt, kLimits),
                http::status::bad_request, "bad_json");
 }
 
 TEST(PublishApi, RawTextBodyBecomesAJsonString) {
-  const auto& request = ok(parse_raw_publish("room", "text/plain", "line \"1\"\nline 2", "", "", kLimits));
+  const auto& request = ok(parse_raw_publish("room", "text/plain", "line \"1\"\nline 2", std::nullopt, std::nullopt, kLimits));
   EXPECT_EQ(request.data_json, R"("line \"1\"\nline 2")");
   EXPECT_EQ(json::parse(request.data_json).as_string(), "line \"1\"\nline 2");
 }
 
 TEST(PublishApi, RawBodyThatLooksLikeJsonStaysTextWithoutAJsonContentType) {
   for (const char* type : {"text/plain", "", "application/octet-stream", "application/jsonx", "+json"}) {
-    const auto& request = ok(parse_raw_publish("room", type, "{\"a\":1}", "", "", kLimits));
+    const auto& request = ok(parse_raw_publish("room", type, "{\"a\":1}", std::nullopt, std::nullopt, kLimits));
     EXPECT_EQ(request.data_json, R"("{\"a\":1}")") << type;
   }
 }
 
 TEST(PublishApi, RawTextKeepsValidUtf8) {
-  const auto& request = ok(parse_raw_publish("room", "text/plain", "caf\xC3\xA9", "", "", kLimits));
+  const auto& request = ok(parse_raw_publish("room", "text/plain", "caf\xC3\xA9", std::nullopt, std::nullopt, kLimits));
   EXPECT_EQ(json::parse(request.data_json).as_string(), "caf\xC3\xA9");
 }
 
 TEST(PublishApi, RawTextMustBeValidUtf8) {
   for (const char* body : {"\xFF", "ab\xC3", "\xC0\x80", "\xED\xA0\x80"})
-    expect_error(parse_raw_publish("room", "text/plain", body, "", "", kLimits), http::status::bad_request,
+    expect_error(parse_raw_publish("room", "text/plain", body, std::nullopt, std::nullopt, kLimits), http::status::bad_request,
                  "invalid_field");
 }
 
@@ -306,9 +306,9 @@ TEST(PublishApi, RawEventAndIdempotencyKey) {
 }
 
 TEST(PublishApi, RawValidatesChannelEventAndKey) {
-  expect_error(parse_raw_publish("a b", "text/plain", "x", "", "", kLimits), http::status::bad_request,
+  expect_error(parse_raw_publish("a b", "text/plain", "x", std::nullopt, std::nullopt, kLimits), http::status::bad_request,
                "invalid_channel");
-  expect_error(parse_raw_publish("", "text/plain", "x", "", "", kLimits), http::status::bad_request,
+  expect_error(parse_raw_publish("", "text/plain", "x", std::nullopt, std::nullopt, kLimits), http::status::bad_request,
                "invalid_channel");
   expect_error(parse_raw_publish("room", "text/plain", "x", "gap", "", kLimits), http::status::bad_request,
                "invalid_event");
