@@ -25,6 +25,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"server.workers", &Config::workers},
       {"server.max_connections", &Config::max_connections},
       {"server.shutdown_timeout", &Config::shutdown_timeout},
+      {"server.cork_ms", &Config::cork_ms},
       {"http.header_limit", &Config::header_limit},
       {"http.header_timeout", &Config::header_timeout},
       {"http.idle_timeout", &Config::idle_timeout},

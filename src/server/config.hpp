@@ -14,6 +14,7 @@ struct Config {
   unsigned workers = 0;  // 0: one per core
   std::size_t max_connections = 10000;
   double shutdown_timeout = 10;
+  double cork_ms = 5;  // see Worker::flush_soon; 0 writes at once
   // [http]
   std::size_t header_limit = 8192;
   double header_timeout = 10;

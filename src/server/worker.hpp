@@ -18,6 +18,15 @@
 
 namespace herald {
 
+// A connection whose queued output the worker writes at the end of the current round of work.
+class Flushable {
+ public:
+  virtual void flush_now() = 0;
+
+ protected:
+  ~Flushable() = default;
+};
+
 // What all workers share: settings, the engine and the server-wide counters.
 struct ServerState {
   explicit ServerState(const Config& c) : config(c) {}
@@ -46,6 +55,12 @@ class Worker {
   std::size_t scratch_size() const { return scratch_.size(); }
 
   void attach(Engine& engine) { hub_.emplace(id_, engine); }
+
+  // Corking: instead of one write per message, connections that got output ask to be flushed, and
+  // one pass writes each of them once. The pass runs after the handlers already queued; when the
+  // worker is saturated by fan-out (the last pass was large and ended moments ago) it waits
+  // server.cork_ms first, so that every connection's messages of that time leave in one write.
+  void flush_soon(std::shared_ptr<Flushable> connection);
   void start();
   // On the worker's thread: ends every connection cleanly.
   void shut_down_connections();
@@ -54,6 +69,7 @@ class Worker {
 
  private:
   void schedule_tick();
+  void flush_dirty();
 
   WorkerId id_;
   ServerState& state_;
@@ -63,6 +79,12 @@ class Worker {
   ConnectionRegistry connections_;
   boost::asio::steady_timer tick_timer_{context_};
   std::vector<char> scratch_ = std::vector<char>(64 * 1024);
+  std::vector<std::shared_ptr<Flushable>> dirty_;
+  std::vector<std::shared_ptr<Flushable>> flushing_;
+  bool flush_scheduled_ = false;
+  boost::asio::steady_timer cork_timer_{context_};
+  std::chrono::steady_clock::time_point last_pass_end_{};
+  std::size_t last_pass_size_ = 0;
   std::thread thread_;
 };
 

@@ -13,6 +13,7 @@
 #include "transport/api_handlers.hpp"
 #include "transport/longpoll.hpp"
 #include "transport/router.hpp"
+#include "transport/socket_of.hpp"
 #include "transport/sse_stream.hpp"
 #include "transport/ws/handshake.hpp"
 #include "transport/ws/session.hpp"
@@ -187,7 +188,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
     worker_.metrics().http_response(200);
     handed_over_ = true;
-    start_sse_stream(std::move(stream_), worker_, std::move(slot_), std::get<SseParams>(std::move(params)));
+    start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_), std::get<SseParams>(std::move(params)));
     return std::nullopt;
   }
 
@@ -208,7 +209,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     options.handshake_response = std::move(accepted.response);
     options.received = beast::buffers_to_string(buffer_.data());
     handed_over_ = true;
-    ws::start_session(std::move(stream_), worker_, std::move(slot_), std::move(options));
+    ws::start_session(take_for_streaming(stream_), worker_, std::move(slot_), std::move(options));
     return std::nullopt;
   }
 

@@ -16,8 +16,6 @@ bool OutboundQueue::push(std::string bytes, bool force) {
   if (!force && !fits(bytes.size())) return false;
   queued_bytes_ += bytes.size();
   entries_.push_back(Entry{nullptr, std::move(bytes), {}});
-  // deque elements never move, so the view into the entry's own string stays valid
-  entries_.back().bytes = entries_.back().owned;
   return true;
 }
 
@@ -30,25 +28,38 @@ bool OutboundQueue::push_static(std::string_view bytes) {
 
 const std::vector<boost::asio::const_buffer>& OutboundQueue::begin_write() {
   buffers_.clear();
-  in_flight_ = std::min(entries_.size(), kMaxBuffersPerWrite);
-  for (std::size_t i = 0; i < in_flight_; ++i)
-    buffers_.emplace_back(entries_[i].bytes.data(), entries_[i].bytes.size());
+  in_flight_ = std::min(entries_.size() - head_, kMaxBuffersPerWrite);
+  for (std::size_t i = head_; i < head_ + in_flight_; ++i) {
+    std::string_view bytes = entries_[i].view();
+    buffers_.emplace_back(bytes.data(), bytes.size());
+  }
   return buffers_;
 }
 
 void OutboundQueue::end_write() {
-  for (std::size_t i = 0; i < in_flight_; ++i) {
-    queued_bytes_ -= entries_.front().bytes.size();
-    entries_.pop_front();
+  for (std::size_t i = head_; i < head_ + in_flight_; ++i) {
+    queued_bytes_ -= entries_[i].view().size();
+    entries_[i] = Entry{};
   }
+  head_ += in_flight_;
   in_flight_ = 0;
+  if (head_ == entries_.size()) release_storage();
 }
 
 void OutboundQueue::drop_unwritten() {
-  while (entries_.size() > in_flight_) {
-    queued_bytes_ -= entries_.back().bytes.size();
+  while (entries_.size() > head_ + in_flight_) {
+    queued_bytes_ -= entries_.back().view().size();
     entries_.pop_back();
   }
+  if (head_ == entries_.size()) release_storage();
+}
+
+void OutboundQueue::release_storage() {
+  head_ = 0;
+  entries_.clear();
+  // An idle connection keeps no memory for past bursts.
+  if (entries_.capacity() > kKeptCapacity) std::vector<Entry>().swap(entries_);
+  if (buffers_.capacity() > kKeptCapacity) std::vector<boost::asio::const_buffer>().swap(buffers_);
 }
 
 }  // namespace herald

@@ -2,7 +2,6 @@
 // bytes of its own (SSE ids, heartbeats). Bounded in bytes; written with one gather write for
 // everything queued (corking), so a burst of messages costs one system call per connection.
 #pragma once
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +26,7 @@ class OutboundQueue {
   // Queues bytes that outlive the queue (string literals).
   bool push_static(std::string_view bytes);
 
-  bool empty() const { return entries_.size() == in_flight_; }
+  bool empty() const { return entries_.size() == head_ + in_flight_; }
   bool writing() const { return in_flight_ > 0; }
   std::size_t queued_bytes() const { return queued_bytes_; }
 
@@ -39,17 +38,23 @@ class OutboundQueue {
   void drop_unwritten();
 
  private:
+  // Bytes in a shared message or a literal (`bytes`), or kept by the entry itself (`owned`).
   struct Entry {
     MessagePtr owner;
     std::string owned;
     std::string_view bytes;
+    std::string_view view() const { return bytes.data() != nullptr ? bytes : std::string_view(owned); }
   };
+  static constexpr std::size_t kKeptCapacity = 16;
+
   bool fits(std::size_t size) const { return queued_bytes_ + size <= max_bytes_; }
+  void release_storage();
 
   std::size_t max_bytes_;
   std::size_t queued_bytes_ = 0;
-  std::deque<Entry> entries_;
-  std::size_t in_flight_ = 0;  // entries at the front being written
+  std::vector<Entry> entries_;  // [head_, head_ + in_flight_) is being written
+  std::size_t head_ = 0;
+  std::size_t in_flight_ = 0;
   std::vector<boost::asio::const_buffer> buffers_;
 };
 

@@ -11,6 +11,7 @@
 #include "core/resume_token.hpp"
 #include "transport/outbound_queue.hpp"
 #include "transport/queued_writer.hpp"
+#include "transport/socket_of.hpp"
 #include "transport/sse_format.hpp"
 
 namespace herald {
@@ -62,7 +63,10 @@ constexpr std::string_view kResponseHead =
     "\r\n";
 
 template <typename Stream>
-class SseStream final : public Connection, public FeedSink, public std::enable_shared_from_this<SseStream<Stream>> {
+class SseStream final : public Connection,
+                        public FeedSink,
+                        public Flushable,
+                        public std::enable_shared_from_this<SseStream<Stream>> {
  public:
   SseStream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params)
       : stream_(std::move(stream)),
@@ -76,7 +80,6 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
   void start() {
     worker_.connections().add(*this);
     worker_.metrics().connection_opened(Transport::sse);
-    stream_.expires_never();
     queue_.push_static(kResponseHead);
     queue_.push(sse::retry_field(worker_.config().sse_retry_ms));
     parts_.resize(params_.channels.size());
@@ -131,7 +134,7 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
   }
 
   void on_feed_ready(ChannelFeed&) override {
-    if (started_ == feeds_.size()) flush();
+    if (started_ == feeds_.size()) request_flush();
   }
 
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
@@ -203,6 +206,17 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
     flush();
   }
 
+  void flush_now() override {
+    flush_requested_ = false;
+    flush();
+  }
+
+  void request_flush() {
+    if (flush_requested_ || closed_) return;
+    flush_requested_ = true;
+    worker_.flush_soon(this->shared_from_this());
+  }
+
   void flush() {
     if (closed_ || queue_.writing()) return;
     if (queue_.empty() && closing_) return close();
@@ -214,13 +228,22 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
     flush();
   }
 
-  // The client sends nothing after its request; a completed read means it closed the connection.
+  // The client sends nothing after its request; the socket turning readable means it closed the
+  // connection (or sent bytes, which are read into the worker's scratch space and ignored).
   void read_until_closed() {
-    stream_.async_read_some(asio::buffer(read_buffer_),
-                            [self = this->shared_from_this()](boost::system::error_code error, std::size_t) {
-                              if (error) return self->close();
-                              self->read_until_closed();
-                            });
+    socket_of(stream_).async_wait(asio::ip::tcp::socket::wait_read,
+                                  [self = this->shared_from_this()](boost::system::error_code error) {
+                                    if (error) return self->close();
+                                    self->discard_input();
+                                  });
+  }
+
+  void discard_input() {
+    boost::system::error_code error;
+    socket_of(stream_).non_blocking(true, error);
+    std::size_t n = stream_.read_some(asio::buffer(worker_.scratch(), worker_.scratch_size()), error);
+    if ((error && error != asio::error::would_block) || (!error && n == 0)) return close();
+    read_until_closed();
   }
 
   void stop_feeds() {
@@ -235,9 +258,8 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
     worker_.connections().remove(*this);
     worker_.metrics().connection_closed(Transport::sse);
     boost::system::error_code ignored;
-    auto& socket = beast::get_lowest_layer(stream_).socket();
-    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    socket_of(stream_).shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_of(stream_).close(ignored);
   }
 
   Stream stream_;
@@ -253,7 +275,7 @@ class SseStream final : public Connection, public FeedSink, public std::enable_s
   Clock::time_point opened_;
   bool closing_ = false;
   bool closed_ = false;
-  std::array<char, 64> read_buffer_{};
+  bool flush_requested_ = false;
 };
 
 }  // namespace
@@ -264,6 +286,6 @@ void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SsePar
   sse->start();
 }
 
-template void start_sse_stream<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot, SseParams);
+template void start_sse_stream<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot, SseParams);
 
 }  // namespace herald

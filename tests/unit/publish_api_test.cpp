@@ -251,8 +251,8 @@ TEST(PublishApi, TooLargeItemInABatch) {
 }
 
 TEST(PublishApi, RawJsonBody) {
-  const auto& request =
-      ok(parse_raw_publish("room", "application/json", R"( {"a" : [1, 2]} )", std::nullopt, std::nullopt, kLimits));
+  const auto& request = ok(parse_raw_publish("room", "application/json", R"( {"a" : [1, 2]} )", std::nullopt,
+                                             std::nullopt, kLimits));
   EXPECT_EQ(request.channel, "room");
   EXPECT_EQ(request.event, "message");
   EXPECT_EQ(request.data_json, R"({"a":[1,2]})");
@@ -271,32 +271,36 @@ TEST(PublishApi, RawJsonContentTypeVariants) {
 TEST(PublishApi, RawBadJsonWithJsonContentType) {
   expect_error(parse_raw_publish("room", "application/json", "{nope", std::nullopt, std::nullopt, kLimits),
                http::status::bad_request, "bad_json");
-  expect_error(parse_raw_publish("room", "application/vnd.x+json; charset=utf-8", "", std::nullopt, std::nullopt, kLimits),
+  expect_error(parse_raw_publish("room", "application/vnd.x+json; charset=utf-8", "", std::nullopt,
+                                 std::nullopt, kLimits),
                http::status::bad_request, "bad_json");
 }
 
 TEST(PublishApi, RawTextBodyBecomesAJsonString) {
-  const auto& request = ok(parse_raw_publish("room", "text/plain", "line \"1\"\nline 2", std::nullopt, std::nullopt, kLimits));
+  const auto& request =
+      ok(parse_raw_publish("room", "text/plain", "line \"1\"\nline 2", std::nullopt, std::nullopt, kLimits));
   EXPECT_EQ(request.data_json, R"("line \"1\"\nline 2")");
   EXPECT_EQ(json::parse(request.data_json).as_string(), "line \"1\"\nline 2");
 }
 
 TEST(PublishApi, RawBodyThatLooksLikeJsonStaysTextWithoutAJsonContentType) {
   for (const char* type : {"text/plain", "", "application/octet-stream", "application/jsonx", "+json"}) {
-    const auto& request = ok(parse_raw_publish("room", type, "{\"a\":1}", std::nullopt, std::nullopt, kLimits));
+    const auto& request =
+        ok(parse_raw_publish("room", type, "{\"a\":1}", std::nullopt, std::nullopt, kLimits));
     EXPECT_EQ(request.data_json, R"("{\"a\":1}")") << type;
   }
 }
 
 TEST(PublishApi, RawTextKeepsValidUtf8) {
-  const auto& request = ok(parse_raw_publish("room", "text/plain", "caf\xC3\xA9", std::nullopt, std::nullopt, kLimits));
+  const auto& request =
+      ok(parse_raw_publish("room", "text/plain", "caf\xC3\xA9", std::nullopt, std::nullopt, kLimits));
   EXPECT_EQ(json::parse(request.data_json).as_string(), "caf\xC3\xA9");
 }
 
 TEST(PublishApi, RawTextMustBeValidUtf8) {
   for (const char* body : {"\xFF", "ab\xC3", "\xC0\x80", "\xED\xA0\x80"})
-    expect_error(parse_raw_publish("room", "text/plain", body, std::nullopt, std::nullopt, kLimits), http::status::bad_request,
-                 "invalid_field");
+    expect_error(parse_raw_publish("room", "text/plain", body, std::nullopt, std::nullopt, kLimits),
+                 http::status::bad_request, "invalid_field");
 }
 
 TEST(PublishApi, RawEventAndIdempotencyKey) {
@@ -306,32 +310,43 @@ TEST(PublishApi, RawEventAndIdempotencyKey) {
 }
 
 TEST(PublishApi, RawValidatesChannelEventAndKey) {
-  expect_error(parse_raw_publish("a b", "text/plain", "x", std::nullopt, std::nullopt, kLimits), http::status::bad_request,
-               "invalid_channel");
-  expect_error(parse_raw_publish("", "text/plain", "x", std::nullopt, std::nullopt, kLimits), http::status::bad_request,
-               "invalid_channel");
-  expect_error(parse_raw_publish("room", "text/plain", "x", "gap", "", kLimits), http::status::bad_request,
-               "invalid_event");
-  expect_error(parse_raw_publish("room", "text/plain", "x", "close", "", kLimits), http::status::bad_request,
-               "invalid_event");
-  expect_error(parse_raw_publish("room", "text/plain", "x", "", std::string(129, 'k'), kLimits),
+  expect_error(parse_raw_publish("a b", "text/plain", "x", std::nullopt, std::nullopt, kLimits),
+               http::status::bad_request, "invalid_channel");
+  expect_error(parse_raw_publish("", "text/plain", "x", std::nullopt, std::nullopt, kLimits),
+               http::status::bad_request, "invalid_channel");
+  expect_error(parse_raw_publish("room", "text/plain", "x", "gap", std::nullopt, kLimits),
+               http::status::bad_request, "invalid_event");
+  expect_error(parse_raw_publish("room", "text/plain", "x", "close", std::nullopt, kLimits),
+               http::status::bad_request, "invalid_event");
+  expect_error(parse_raw_publish("room", "text/plain", "x", std::nullopt, std::string(129, 'k'), kLimits),
                http::status::bad_request, "invalid_field");
-  expect_error(parse_raw_publish("room", "text/plain", "x", "", "\xFF", kLimits), http::status::bad_request,
-               "invalid_field");
+  expect_error(parse_raw_publish("room", "text/plain", "x", std::nullopt, "\xFF", kLimits),
+               http::status::bad_request, "invalid_field");
+}
+
+TEST(PublishApi, RawEmptyEventOrKeyIsRejected) {
+  expect_error(parse_raw_publish("room", "text/plain", "x", "", std::nullopt, kLimits),
+               http::status::bad_request, "invalid_event");
+  expect_error(parse_raw_publish("room", "text/plain", "x", std::nullopt, "", kLimits),
+               http::status::bad_request, "invalid_field");
 }
 
 TEST(PublishApi, RawSizeLimit) {
   PublishLimits limits;
   limits.max_message_bytes = 10;
   // Text "12345678" serializes to 10 bytes with its quotes.
-  EXPECT_EQ(ok(parse_raw_publish("room", "text/plain", "12345678", "", "", limits)).data_json,
-            "\"12345678\"");
-  expect_error(parse_raw_publish("room", "text/plain", "123456789", "", "", limits),
+  EXPECT_EQ(
+      ok(parse_raw_publish("room", "text/plain", "12345678", std::nullopt, std::nullopt, limits)).data_json,
+      "\"12345678\"");
+  expect_error(parse_raw_publish("room", "text/plain", "123456789", std::nullopt, std::nullopt, limits),
                http::status::payload_too_large, "too_large");
-  EXPECT_EQ(ok(parse_raw_publish("room", "application/json", "1234567890", "", "", limits)).data_json,
-            "1234567890");
-  expect_error(parse_raw_publish("room", "application/json", "[1,2,3,4,5]", "", "", limits),
-               http::status::payload_too_large, "too_large");
+  EXPECT_EQ(
+      ok(parse_raw_publish("room", "application/json", "1234567890", std::nullopt, std::nullopt, limits))
+          .data_json,
+      "1234567890");
+  expect_error(
+      parse_raw_publish("room", "application/json", "[1,2,3,4,5]", std::nullopt, std::nullopt, limits),
+      http::status::payload_too_large, "too_large");
 }
 
 TEST(PublishApi, ResultJsonHasEveryFieldInOrder) {

@@ -11,6 +11,7 @@
 #include "transport/engine_async.hpp"
 #include "transport/poll_api.hpp"
 #include "transport/queued_writer.hpp"
+#include "transport/socket_of.hpp"
 #include "transport/ws/commands.hpp"
 #include "transport/ws/deflate.hpp"
 #include "transport/ws/frame.hpp"
@@ -30,7 +31,10 @@ constexpr int kReadsPerTurn = 4;
 std::chrono::duration<double> seconds(double value) { return std::chrono::duration<double>(value); }
 
 template <typename Stream>
-class Session final : public Connection, public FeedSink, public std::enable_shared_from_this<Session<Stream>> {
+class Session final : public Connection,
+                      public FeedSink,
+                      public Flushable,
+                      public std::enable_shared_from_this<Session<Stream>> {
  public:
   Session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options)
       : stream_(std::move(stream)),
@@ -48,7 +52,6 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
   void start() {
     worker_.connections().add(*this);
     worker_.metrics().connection_opened(Transport::ws);
-    stream_.expires_never();
     boost::system::error_code ignored;
     socket().non_blocking(true, ignored);
     flush();
@@ -98,7 +101,7 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
     send_text(gap_push(gap));
   }
 
-  void on_feed_ready(ChannelFeed&) override { flush(); }
+  void on_feed_ready(ChannelFeed&) override { request_flush(); }
 
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
     auto it = subscriptions_.find(feed.channel());
@@ -113,7 +116,7 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
     std::string reply_id;
   };
 
-  auto& socket() { return beast::get_lowest_layer(stream_).socket(); }
+  auto& socket() { return socket_of(stream_); }
 
   // Ends a subscription. Its feed may be running the callback that got us here, so it is only stopped
   // now and destroyed later, outside any feed callback.
@@ -334,7 +337,19 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
   void queue_frame(std::string frame) {
     if (closing_) return;
     if (!writer_.queue.push(std::move(frame))) return slow_consumer();
+    request_flush();
+  }
+
+  void flush_now() override {
+    flush_requested_ = false;
     flush();
+  }
+
+  // Writes at the end of this round of work, together with whatever else arrives meanwhile.
+  void request_flush() {
+    if (flush_requested_ || closed_) return;
+    flush_requested_ = true;
+    worker_.flush_soon(this->shared_from_this());
   }
 
   void flush() {
@@ -409,6 +424,7 @@ class Session final : public Connection, public FeedSink, public std::enable_sha
   bool closing_ = false;
   bool draining_ = false;
   bool closed_ = false;
+  bool flush_requested_ = false;
 };
 
 }  // namespace
@@ -418,6 +434,6 @@ void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOp
   std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), std::move(options))->start();
 }
 
-template void start_session<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot, SessionOptions);
+template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot, SessionOptions);
 
 }  // namespace herald::ws
