@@ -9,11 +9,10 @@ ChannelFeed::ChannelFeed(Hub& hub, std::string channel, FeedSink& sink, std::siz
       channel_(std::move(channel)),
       sink_(sink),
       batch_limit_(batch_limit),
-      buffer_limit_(buffer_limit),
-      self_(std::make_shared<ChannelFeed*>(this)) {}
+      buffer_limit_(buffer_limit) {}
 
 ChannelFeed::~ChannelFeed() {
-  *self_ = nullptr;
+  if (self_) *self_ = nullptr;
   stop();
 }
 
@@ -34,12 +33,14 @@ void ChannelFeed::read_history(std::optional<ResumePoint> since) {
   reading_history_ = true;
   std::size_t limit = since ? batch_limit_ : 0;  // from now on: only the current position
   HistoryRequest request{channel_, std::move(since), limit};
+  self_ = std::make_shared<ChannelFeed*>(this);  // one read at a time; dropped when it answers
   hub_.engine().history(hub_.worker(), std::move(request), [self = self_](HistoryOutcome outcome) {
     if (ChannelFeed* feed = *self; feed != nullptr && feed->subscribed_) feed->on_history(std::move(outcome));
   });
 }
 
 void ChannelFeed::on_history(HistoryOutcome outcome) {
+  self_.reset();  // the answer's callback holds the token until it returns; idle feeds keep none
   if (outcome.status != EngineStatus::ok) {
     stop();
     sink_.on_feed_failed(*this, outcome.error);

@@ -80,7 +80,7 @@ class ChannelFeed final : public Subscriber {
   bool reading_history_ = false;
   bool buffer_overflowed_ = false;
   std::vector<MessagePtr> buffered_;
-  std::shared_ptr<ChannelFeed*> self_;  // cleared on destruction; guards late history answers
+  std::shared_ptr<ChannelFeed*> self_;  // while a history read runs: cleared on destruction, guards its answer
 };
 
 }  // namespace herald

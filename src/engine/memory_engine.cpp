@@ -51,10 +51,15 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
 
 void MemoryEngine::publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) {
   WorkerId owner = owner_of(request.channel);
-  run_on(owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+  auto work = [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
     PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
     run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable { done(std::move(outcome)); });
-  });
+  };
+  // The caller runs on worker `from`: when it owns the channel too, no hop is needed to reach the shard.
+  if (owner == from)
+    work();
+  else
+    run_on(owner, std::move(work));
 }
 
 PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& request) {

@@ -45,7 +45,7 @@ class OutboundQueue {
     std::string_view bytes;
     std::string_view view() const { return bytes.data() != nullptr ? bytes : std::string_view(owned); }
   };
-  static constexpr std::size_t kKeptCapacity = 16;
+  static constexpr std::size_t kKeptCapacity = 2;
 
   bool fits(std::size_t size) const { return queued_bytes_ + size <= max_bytes_; }
   void release_storage();

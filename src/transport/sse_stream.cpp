@@ -83,11 +83,15 @@ class SseStream final : public Connection,
     queue_.push_static(kResponseHead);
     queue_.push(sse::retry_field(worker_.config().sse_retry_ms));
     parts_.resize(params_.channels.size());
+    feeds_.reserve(params_.channels.size());
     for (std::size_t i = 0; i < params_.channels.size(); ++i) {
       feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params_.channels[i], *this));
       feeds_.back()->index = i;
     }
-    for (std::size_t i = 0; i < feeds_.size() && !closed_; ++i) feeds_[i]->start(params_.since[i]);
+    resumed_ = std::any_of(params_.since.begin(), params_.since.end(), [](auto& since) { return since.has_value(); });
+    for (std::size_t i = 0; i < feeds_.size() && !closed_; ++i) feeds_[i]->start(std::move(params_.since[i]));
+    std::vector<std::optional<ResumePoint>>().swap(params_.since);  // a long-lived stream keeps only what it uses
+    std::vector<std::string>().swap(params_.channels);
     flush();
     read_until_closed();
   }
@@ -110,10 +114,9 @@ class SseStream final : public Connection,
   void on_feed_started(ChannelFeed& feed) override {
     parts_[feed.index] = feed.position().to_string();
     if (++started_ < feeds_.size()) return;
-    bool resumed = std::any_of(params_.since.begin(), params_.since.end(), [](auto& since) { return since; });
     // A stream that started "from now" tells the client its position at once, so that a reconnect
     // before the first message still resumes from here.
-    if (!resumed) queue_.push(id_line() + "\n");
+    if (!resumed_) queue_.push(id_line() + "\n");
     std::vector<Held> held = std::move(held_);
     for (auto& event : held) {
       if (event.gap)
@@ -276,6 +279,7 @@ class SseStream final : public Connection,
   bool closing_ = false;
   bool closed_ = false;
   bool flush_requested_ = false;
+  bool resumed_ = false;  // the client gave a position to resume from
 };
 
 }  // namespace

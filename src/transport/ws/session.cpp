@@ -1,7 +1,7 @@
 // WebSocket sessions (see session.hpp).
 #include "transport/ws/session.hpp"
 
-#include <unordered_map>
+#include <algorithm>
 
 #include <boost/beast/core/tcp_stream.hpp>
 #include <spdlog/spdlog.h>
@@ -83,9 +83,10 @@ class Session final : public Connection,
 
   // FeedSink: subscriptions.
   void on_feed_started(ChannelFeed& feed) override {
-    auto it = subscriptions_.find(feed.channel());
+    auto it = find_subscription(feed.channel());
     if (it == subscriptions_.end()) return;
-    send_text(subscribe_reply(it->second.reply_id, feed.channel(), feed.position(), feed.recovered()));
+    send_text(subscribe_reply(it->reply_id, feed.channel(), feed.position(), feed.recovered()));
+    std::string().swap(it->reply_id);  // answered: an idle subscription keeps no more than it needs
   }
 
   void on_feed_message(ChannelFeed&, const MessagePtr& message) override {
@@ -104,9 +105,9 @@ class Session final : public Connection,
   void on_feed_ready(ChannelFeed&) override { request_flush(); }
 
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
-    auto it = subscriptions_.find(feed.channel());
+    auto it = find_subscription(feed.channel());
     if (it == subscriptions_.end()) return;
-    send_text(error_reply(it->second.reply_id, {http::status::service_unavailable, "unavailable", reason}));
+    send_text(error_reply(it->reply_id, {http::status::service_unavailable, "unavailable", reason}));
     retire(it);
   }
 
@@ -120,14 +121,21 @@ class Session final : public Connection,
 
   // Ends a subscription. Its feed may be running the callback that got us here, so it is only stopped
   // now and destroyed later, outside any feed callback.
-  void retire(typename std::unordered_map<std::string, Subscription>::iterator it) {
-    it->second.feed->stop();
-    retired_.push_back(std::move(it->second.feed));
+  using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
+
+  typename Subscriptions::iterator find_subscription(const std::string& channel) {
+    return std::find_if(subscriptions_.begin(), subscriptions_.end(),
+                        [&](const Subscription& s) { return s.feed->channel() == channel; });
+  }
+
+  void retire(typename Subscriptions::iterator it) {
+    it->feed->stop();
+    retired_.push_back(std::move(it->feed));
     subscriptions_.erase(it);
   }
 
   void retire_all() {
-    while (!subscriptions_.empty()) retire(subscriptions_.begin());
+    while (!subscriptions_.empty()) retire(subscriptions_.end() - 1);
   }
 
   // Reading: wait until the socket is readable, then read into the worker's scratch space, so an idle
@@ -156,6 +164,7 @@ class Session final : public Connection,
         inbox_.append(worker_.scratch(), n);
         std::size_t used = consume(inbox_.data(), inbox_.size());
         inbox_.erase(0, used);
+        if (inbox_.empty()) std::string().swap(inbox_);
       }
       flush();
     }
@@ -209,6 +218,7 @@ class Session final : public Connection,
     if (header.fin) {
       in_message_ = false;
       on_message();
+      std::string().swap(message_);  // idle connections hold no message buffer
     }
   }
 
@@ -265,7 +275,7 @@ class Session final : public Connection,
   }
 
   void subscribe(Command& command) {
-    if (subscriptions_.contains(command.channel))
+    if (find_subscription(command.channel) != subscriptions_.end())
       return send_text(error_reply(command.id, {http::status::bad_request, "already_subscribed",
                                                 "already subscribed to " + command.channel}));
     if (subscriptions_.size() >= worker_.config().ws_max_channels)
@@ -274,17 +284,17 @@ class Session final : public Connection,
                                                     std::to_string(worker_.config().ws_max_channels) + " channels"}));
     auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
     ChannelFeed& started = *feed;
-    subscriptions_.emplace(command.channel, Subscription{std::move(feed), command.id});
+    subscriptions_.push_back(Subscription{std::move(feed), command.id});
     started.start(std::move(command.since));
   }
 
   void unsubscribe(const Command& command) {
-    auto it = subscriptions_.find(command.channel);
+    auto it = find_subscription(command.channel);
     if (it == subscriptions_.end())
       return send_text(error_reply(command.id, {http::status::bad_request, "not_subscribed",
                                                 "not subscribed to " + command.channel}));
-    if (!it->second.feed->started())  // its subscribe is still waiting for a reply: it gets one now
-      send_text(error_reply(it->second.reply_id, {http::status::bad_request, "cancelled",
+    if (!it->feed->started())  // its subscribe is still waiting for a reply: it gets one now
+      send_text(error_reply(it->reply_id, {http::status::bad_request, "cancelled",
                                                   "unsubscribed before the subscription started"}));
     retire(it);
     send_text(ok_reply(command.id));
@@ -412,7 +422,7 @@ class Session final : public Connection,
   bool deflate_;
   std::string inbox_;  // the start of a frame not yet complete
   QueuedWriter writer_;
-  std::unordered_map<std::string, Subscription> subscriptions_;
+  Subscriptions subscriptions_;
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   std::string message_;  // the message being reassembled from fragments
   Opcode message_opcode_ = Opcode::text;
