@@ -27,6 +27,18 @@ MemoryEngineConfig engine_config(const Config& config) {
   return engine;
 }
 
+// The workers share the port through SO_REUSEPORT, which would also let a second herald (or anything
+// else with the option) bind it and silently take half of the connections. A plain bind first fails
+// if anyone holds the port. For port 0 it picks the port the workers then share.
+void ensure_port_is_free(asio::ip::tcp::endpoint& endpoint) {
+  asio::io_context context;
+  asio::ip::tcp::acceptor probe(context);
+  probe.open(endpoint.protocol());
+  probe.set_option(asio::socket_base::reuse_address(true));
+  probe.bind(endpoint);
+  endpoint.port(probe.local_endpoint().port());
+}
+
 void wait_for_signal() {
   asio::io_context signals_context;
   asio::signal_set signals(signals_context, SIGINT, SIGTERM);
@@ -79,10 +91,14 @@ int run_server(const Config& config) {
 
   std::vector<std::unique_ptr<Listener>> listeners;
   try {
+    ensure_port_is_free(*endpoint);
     for (auto& worker : workers) {
       listeners.push_back(std::make_unique<Listener>(*worker, *endpoint));
       endpoint->port(listeners.front()->local_endpoint().port());  // port 0: all share the first one's port
     }
+  } catch (const boost::system::system_error& error) {
+    spdlog::error("cannot listen on {}: {}", config.listen, error.code().message());
+    return 1;
   } catch (const std::exception& error) {
     spdlog::error("cannot listen on {}: {}", config.listen, error.what());
     return 1;
