@@ -266,3 +266,19 @@ test('unknown routes and methods keep JSON errors under raw HTTP/1.0 too', { tim
   assert.equal(rawJsonBody(r.data)?.error?.code, 'not_found');
   assertErrorBody(await request(srv.base, 'GET', '/api/nope'), 404, 'not_found');
 });
+
+test('a second server on a port that is in use refuses to start instead of sharing it', { timeout: 20_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { HERALD_BIN, childEnv } = await import('./lib/server.mjs');
+  const second = spawn(HERALD_BIN, ['serve', '--listen', `127.0.0.1:${srv.port}`, '--workers', '1'], {
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  second.stdout.on('data', (chunk) => (output += chunk));
+  second.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => second.on('exit', resolve));
+  assert.notEqual(code, 0, `second server exited with ${code}: ${output}`);
+  assert.match(output, /Address already in use/);
+  await assertAlive(srv.base, "after a second server tried the port");
+});
