@@ -29,6 +29,16 @@ void MemoryEngine::run_on(WorkerId worker, Function&& function) {
   asio::post(ports_.executors[worker], std::forward<Function>(function));
 }
 
+template <typename Function>
+void MemoryEngine::run_as_owner(WorkerId caller, WorkerId owner, Function&& function) {
+  // The caller runs on its worker's thread: when that worker owns the shard, no hop is needed. Calls
+  // from one worker still take effect in the order made, since all of them are then immediate.
+  if (caller == owner)
+    function();
+  else
+    run_on(owner, std::forward<Function>(function));
+}
+
 std::string MemoryEngine::new_epoch(Shard& shard) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   std::string epoch(8, ' ');
@@ -51,15 +61,10 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
 
 void MemoryEngine::publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) {
   WorkerId owner = owner_of(request.channel);
-  auto work = [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+  run_as_owner(from, owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
     PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
     run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable { done(std::move(outcome)); });
-  };
-  // The caller runs on worker `from`: when it owns the channel too, no hop is needed to reach the shard.
-  if (owner == from)
-    work();
-  else
-    run_on(owner, std::move(work));
+  });
 }
 
 PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& request) {
@@ -95,7 +100,7 @@ void MemoryEngine::fan_out(const Channel& channel, const MessagePtr& message) {
 
 void MemoryEngine::history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) {
   WorkerId owner = owner_of(request.channel);
-  run_on(owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+  run_as_owner(from, owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
     HistoryOutcome outcome = history_on_owner(*shards_[owner], request);
     run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable { done(std::move(outcome)); });
   });
@@ -133,7 +138,7 @@ HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest
 
 void MemoryEngine::watch(WorkerId worker, const std::string& channel) {
   WorkerId owner = owner_of(channel);
-  run_on(owner, [this, worker, owner, channel] {
+  run_as_owner(worker, owner, [this, worker, owner, channel] {
     Channel* state = find_or_create(*shards_[owner], channel, now_unix_ms());
     if (state != nullptr) state->watchers |= std::uint64_t{1} << worker;
   });
@@ -141,7 +146,7 @@ void MemoryEngine::watch(WorkerId worker, const std::string& channel) {
 
 void MemoryEngine::unwatch(WorkerId worker, const std::string& channel) {
   WorkerId owner = owner_of(channel);
-  run_on(owner, [this, worker, owner, channel] {
+  run_as_owner(worker, owner, [this, worker, owner, channel] {
     auto& channels = shards_[owner]->channels;
     auto it = channels.find(channel);
     if (it == channels.end()) return;

@@ -57,6 +57,8 @@ class MemoryEngine final : public Engine {
   WorkerId owner_of(const std::string& channel) const;
   template <typename Function>
   void run_on(WorkerId worker, Function&& function);
+  template <typename Function>
+  void run_as_owner(WorkerId caller, WorkerId owner, Function&& function);
   Channel* find_or_create(Shard& shard, const std::string& name, std::int64_t now_ms);
   std::string new_epoch(Shard& shard);
   PublishOutcome publish_on_owner(Shard& shard, PublishRequest& request);

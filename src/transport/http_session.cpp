@@ -102,9 +102,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
       co_return std::nullopt;
     }
-    boost::system::error_code ignored;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ignored).address();
-    auto request = HttpRequest::from(parser.release(), remote);
+    if (first) {  // the peer does not change: ask the kernel once per connection
+      boost::system::error_code ignored;
+      remote_ = socket_of(stream_).remote_endpoint(ignored).address();
+    }
+    auto request = HttpRequest::from(parser.release(), remote_);
     if (!request) {
       auto answer = error_response({http::status::bad_request, "bad_request", "invalid request target"});
       co_await send(std::move(answer), false);
@@ -234,6 +236,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   Worker& worker_;
   ConnectionSlot slot_;
   beast::flat_buffer buffer_;
+  asio::ip::address remote_;
   std::shared_ptr<LongPollWait> long_poll_;
   bool waiting_for_request_ = false;
   bool closing_ = false;
