@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh
+scripts/build.sh -DHERALD_BUILD_TESTS=OFF  # the server only: no test libraries needed
 listen=127.0.0.1:8080
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
