@@ -1,11 +1,12 @@
 // Writes a connection's OutboundQueue to its stream: at most one write in flight, each one a gather
-// write of everything queued meanwhile. Shared by the streaming transports (SSE, WebSocket).
+// write of everything queued meanwhile, started by the worker's flush pass when corked. Shared by the streaming transports (SSE, WebSocket).
 #pragma once
 #include <chrono>
 #include <memory>
 
 #include <boost/asio/write.hpp>
 
+#include "server/worker.hpp"
 #include "transport/outbound_queue.hpp"
 
 namespace herald {
@@ -34,12 +35,22 @@ class QueuedWriter {
                              });
   }
 
+  // Corking (Worker::flush_soon): asks the worker for one flush pass for this connection, at most once
+  // until that pass has run and the owner's flush_now() called flush_request_served().
+  void request_flush(Worker& worker, std::shared_ptr<Flushable> owner) {
+    if (flush_requested_) return;
+    flush_requested_ = true;
+    worker.flush_soon(std::move(owner));
+  }
+  void flush_request_served() { flush_requested_ = false; }
+
   bool stalled(Clock::time_point now) const { return queue.writing() && now - write_started_ > kStallLimit; }
   Clock::time_point last_write() const { return last_write_; }
 
  private:
   Clock::time_point last_write_;
   Clock::time_point write_started_;
+  bool flush_requested_ = false;
 };
 
 }  // namespace herald

@@ -210,14 +210,12 @@ class SseStream final : public Connection,
   }
 
   void flush_now() override {
-    flush_requested_ = false;
+    writer_.flush_request_served();
     flush();
   }
 
   void request_flush() {
-    if (flush_requested_ || closed_) return;
-    flush_requested_ = true;
-    worker_.flush_soon(this->shared_from_this());
+    if (!closed_) writer_.request_flush(worker_, this->shared_from_this());
   }
 
   void flush() {
@@ -278,7 +276,6 @@ class SseStream final : public Connection,
   Clock::time_point opened_;
   bool closing_ = false;
   bool closed_ = false;
-  bool flush_requested_ = false;
   bool resumed_ = false;  // the client gave a position to resume from
 };
 

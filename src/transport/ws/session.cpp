@@ -351,15 +351,13 @@ class Session final : public Connection,
   }
 
   void flush_now() override {
-    flush_requested_ = false;
+    writer_.flush_request_served();
     flush();
   }
 
   // Writes at the end of this round of work, together with whatever else arrives meanwhile.
   void request_flush() {
-    if (flush_requested_ || closed_) return;
-    flush_requested_ = true;
-    worker_.flush_soon(this->shared_from_this());
+    if (!closed_) writer_.request_flush(worker_, this->shared_from_this());
   }
 
   void flush() {
@@ -434,7 +432,6 @@ class Session final : public Connection,
   bool closing_ = false;
   bool draining_ = false;
   bool closed_ = false;
-  bool flush_requested_ = false;
 };
 
 }  // namespace
