@@ -70,7 +70,9 @@ class FanOut final : public FeedSink {
     epoch_ = feeds_.front()->position().epoch;
   }
 
-  MessagePtr next_message() { return make_message("bench", epoch_, ++offset_, 1764268800000, "message", "1"); }
+  MessagePtr next_message() {
+    return make_message("bench", epoch_, ++offset_, 1764268800000, "message", "1");
+  }
   void deliver(const MessagePtr& message) { hub_->deliver(message); }
   void drain() {
     for (auto& queue : queues_) {

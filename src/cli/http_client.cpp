@@ -39,7 +39,8 @@ void add_headers(http::request<Body>& request, const ServerUrl& url, const Heade
 
 }  // namespace
 
-HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body, const Headers& headers) {
+HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body,
+               const Headers& headers) {
   asio::io_context context;
   auto stream = connect(context, url);
   http::request<http::string_body> request{http::verb::post, target, 11};

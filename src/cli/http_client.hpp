@@ -24,7 +24,8 @@ struct HttpReply {
 using Headers = std::map<std::string, std::string>;
 
 // POSTs `body` and returns the whole reply. Throws std::system_error when the server cannot be reached.
-HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body, const Headers& headers);
+HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body,
+               const Headers& headers);
 
 // GETs `target` and hands the response body to `on_bytes` as it arrives, until the server ends it or
 // `on_bytes` returns false.

@@ -1,8 +1,7 @@
 // `herald publish CHANNEL DATA`: publishes one message through the HTTP publish API and prints the
 // result. DATA is sent as JSON when it parses as JSON, otherwise as a string.
-#include <iostream>
-
 #include <boost/json.hpp>
+#include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"

@@ -1,12 +1,11 @@
 // `herald subscribe CHANNEL...`: follows channels over SSE and prints one line per message (the
 // envelope JSON, or {"gap":{…}} for a gap). After a dropped connection it reconnects with the last
 // event id, so nothing is lost while it was away.
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <chrono>
 #include <iostream>
 #include <thread>
-
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"
@@ -50,12 +49,15 @@ int subscribe_command(const SubscribeOptions& options) {
     if (!last_id.empty()) headers["Last-Event-ID"] = last_id;
     try {
       std::string error_body;
-      unsigned status = stream_get(*url, stream_target(options), headers, [&](std::string_view bytes) {
-        parser.feed(bytes);
-        last_id = parser.last_event_id();
-        if (parser.retry_ms()) retry_ms = *parser.retry_ms();
-        return !done;
-      }, error_body);
+      unsigned status = stream_get(
+          *url, stream_target(options), headers,
+          [&](std::string_view bytes) {
+            parser.feed(bytes);
+            last_id = parser.last_event_id();
+            if (parser.retry_ms()) retry_ms = *parser.retry_ms();
+            return !done;
+          },
+          error_body);
       if (status != 200) {
         std::cerr << "error: HTTP " << status << ": " << error_body << "\n";
         return 1;

@@ -111,7 +111,7 @@ void ChannelFeed::on_live(const MessagePtr& message) {
 }
 
 bool ChannelFeed::apply_live(const MessagePtr& message) {
-  if (message->epoch != position_.epoch) return false;  // the channel's history was lost and restarted
+  if (message->epoch != position_.epoch) return false;   // the channel's history was lost and restarted
   if (message->offset <= position_.offset) return true;  // already delivered
   if (message->offset != position_.offset + 1) return false;
   position_ = message->cursor();

@@ -80,7 +80,8 @@ class ChannelFeed final : public Subscriber {
   bool reading_history_ = false;
   bool buffer_overflowed_ = false;
   std::vector<MessagePtr> buffered_;
-  std::shared_ptr<ChannelFeed*> self_;  // while a history read runs: cleared on destruction, guards its answer
+  std::shared_ptr<ChannelFeed*>
+      self_;  // while a history read runs: cleared on destruction, guards its answer
 };
 
 }  // namespace herald

@@ -11,7 +11,8 @@ namespace herald {
 
 class HistoryRing {
  public:
-  HistoryRing(std::size_t max_count, std::int64_t max_age_ms) : max_count_(max_count), max_age_ms_(max_age_ms) {}
+  HistoryRing(std::size_t max_count, std::int64_t max_age_ms)
+      : max_count_(max_count), max_age_ms_(max_age_ms) {}
 
   // Appends the next message (offset = last_offset() + 1), evicting the oldest beyond max_count.
   void append(MessagePtr message);

@@ -65,7 +65,8 @@ std::string encode_ws_frame(const Message& m, std::size_t& payload_at) {
 const std::string& Message::ws_deflated_frame() const {
   std::call_once(deflate_once_, [this] {
     std::string compressed = ws::deflate_message(std::string_view(ws_frame).substr(ws_payload_at));
-    ws_deflated_frame_ = ws::server_frame_header(ws::Opcode::text, compressed.size(), true, true) + compressed;
+    ws_deflated_frame_ =
+        ws::server_frame_header(ws::Opcode::text, compressed.size(), true, true) + compressed;
   });
   return ws_deflated_frame_;
 }

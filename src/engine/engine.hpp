@@ -3,13 +3,12 @@
 // through a callback run on the calling worker's thread, so an engine may work over the network (Redis)
 // as well as in memory. The hub and the transports never know which engine runs.
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <boost/asio/any_io_executor.hpp>
 
 #include "core/gap.hpp"
 #include "core/message.hpp"
@@ -22,8 +21,8 @@ enum class EngineStatus { ok, unavailable };
 
 struct PublishRequest {
   std::string channel;
-  std::string event;      // a valid event name
-  std::string data_json;  // serialized JSON
+  std::string event;            // a valid event name
+  std::string data_json;        // serialized JSON
   std::string idempotency_key;  // empty: none
 };
 

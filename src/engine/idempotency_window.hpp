@@ -19,7 +19,8 @@ class IdempotencyWindow {
 
   // The cursor first published under (channel, key), if still inside the window at `now_ms`.
   std::optional<Cursor> find(const std::string& channel, const std::string& key, std::int64_t now_ms) const;
-  void remember(const std::string& channel, const std::string& key, const Cursor& cursor, std::int64_t now_ms);
+  void remember(const std::string& channel, const std::string& key, const Cursor& cursor,
+                std::int64_t now_ms);
   // Forgets entries whose window has passed.
   void expire(std::int64_t now_ms);
   std::size_t size() const { return entries_.size(); }

@@ -47,11 +47,13 @@ std::string MemoryEngine::new_epoch(Shard& shard) {
   return epoch;
 }
 
-MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::string& name, std::int64_t now_ms) {
+MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::string& name,
+                                                    std::int64_t now_ms) {
   auto it = shard.channels.find(name);
   if (it == shard.channels.end()) {
     if (channel_count_.load(std::memory_order_relaxed) >= config_.max_channels) return nullptr;
-    Channel channel{new_epoch(shard), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0, now_ms};
+    Channel channel{new_epoch(shard), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0,
+                    now_ms};
     it = shard.channels.emplace(name, std::move(channel)).first;
     channel_count_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -61,10 +63,13 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
 
 void MemoryEngine::publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) {
   WorkerId owner = owner_of(request.channel);
-  run_as_owner(from, owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
-    PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
-    run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable { done(std::move(outcome)); });
-  });
+  run_as_owner(from, owner,
+               [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+                 PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
+                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
+                   done(std::move(outcome));
+                 });
+               });
 }
 
 PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& request) {
@@ -78,7 +83,8 @@ PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& requ
     }
   }
   Channel* channel = find_or_create(shard, request.channel, now);
-  if (channel == nullptr) return PublishOutcome{EngineStatus::unavailable, "channel limit reached", {}, false};
+  if (channel == nullptr)
+    return PublishOutcome{EngineStatus::unavailable, "channel limit reached", {}, false};
   channel->ring.trim(now);
   auto message = make_message(request.channel, channel->epoch, channel->last_offset + 1, now,
                               std::move(request.event), request.data_json);
@@ -100,16 +106,20 @@ void MemoryEngine::fan_out(const Channel& channel, const MessagePtr& message) {
 
 void MemoryEngine::history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) {
   WorkerId owner = owner_of(request.channel);
-  run_as_owner(from, owner, [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
-    HistoryOutcome outcome = history_on_owner(*shards_[owner], request);
-    run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable { done(std::move(outcome)); });
-  });
+  run_as_owner(from, owner,
+               [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+                 HistoryOutcome outcome = history_on_owner(*shards_[owner], request);
+                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
+                   done(std::move(outcome));
+                 });
+               });
 }
 
 HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest& request) {
   std::int64_t now = now_unix_ms();
   Channel* channel = find_or_create(shard, request.channel, now);
-  if (channel == nullptr) return HistoryOutcome{EngineStatus::unavailable, "channel limit reached", {}, {}, {}, false};
+  if (channel == nullptr)
+    return HistoryOutcome{EngineStatus::unavailable, "channel limit reached", {}, {}, {}, false};
   channel->ring.trim(now);
   const std::uint64_t top = channel->last_offset;
   // Retained messages are the offsets [first, top]; a position in [first - 1, top] resumes without loss.
@@ -123,7 +133,8 @@ HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest
     return outcome;
   }
   const auto& since = request.since->cursor;
-  bool resumable = since && since->epoch == channel->epoch && since->offset <= top && since->offset + 1 >= first;
+  bool resumable =
+      since && since->epoch == channel->epoch && since->offset <= top && since->offset + 1 >= first;
   if (resumable) {
     from.offset = since->offset;
   } else {
@@ -181,7 +192,8 @@ void MemoryEngine::sweep(Shard& shard) {
   for (auto it = shard.channels.begin(); it != shard.channels.end();) {
     Channel& channel = it->second;
     channel.ring.trim(now);
-    bool idle = channel.watchers == 0 && channel.ring.empty() && now - channel.last_active_ms > config_.channel_idle_ms;
+    bool idle = channel.watchers == 0 && channel.ring.empty() &&
+                now - channel.last_active_ms > config_.channel_idle_ms;
     if (idle) {
       it = shard.channels.erase(it);
       channel_count_.fetch_sub(1, std::memory_order_relaxed);

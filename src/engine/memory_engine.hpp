@@ -4,11 +4,10 @@
 // next run gives every channel a new epoch, so resuming clients are told about the gap.
 #pragma once
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <random>
 #include <unordered_map>
-
-#include <boost/asio/steady_timer.hpp>
 
 #include "core/history_ring.hpp"
 #include "engine/engine.hpp"

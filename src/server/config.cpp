@@ -1,6 +1,8 @@
 // Configuration loading (see config.hpp).
 #include "server/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -8,9 +10,6 @@
 #include <thread>
 #include <variant>
 #include <vector>
-
-#include <toml++/toml.h>
-
 
 namespace herald {
 namespace {
@@ -104,7 +103,8 @@ Strings split_list(const std::string& text) {
   }
 }
 
-void set_from_text(Config& config, const std::string& key, const std::string& text, const std::string& where) {
+void set_from_text(Config& config, const std::string& key, const std::string& text,
+                   const std::string& where) {
   const Field* field = find_field(key);
   if (field == nullptr) fail(where, key, "unknown setting");
   std::visit(
@@ -148,11 +148,13 @@ void set_from_toml(Config& config, const std::string& key, const toml::node& nod
           config.*member = std::move(items);
         } else if constexpr (std::is_same_v<Value, double>) {
           auto number = node.value<double>();
-          if (!number || !std::isfinite(*number) || *number < 0) fail(where, key, "expected a non-negative number");
+          if (!number || !std::isfinite(*number) || *number < 0)
+            fail(where, key, "expected a non-negative number");
           config.*member = *number;
         } else {
           auto number = node.value<std::int64_t>();
-          if (!number || *number < 0 || !node.is_integer()) fail(where, key, "expected a non-negative integer");
+          if (!number || *number < 0 || !node.is_integer())
+            fail(where, key, "expected a non-negative integer");
           config.*member = static_cast<Value>(*number);
         }
       },
@@ -195,7 +197,8 @@ ConfigOverrides environment_overrides() {
   ConfigOverrides overrides;
   for (const auto& [key, field] : fields()) {
     std::string variable = "HERALD_";
-    for (char c : key) variable += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : key)
+      variable += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (const char* value = std::getenv(variable.c_str())) overrides[key] = value;
   }
   return overrides;

@@ -1,10 +1,9 @@
 // "HOST:PORT" as written in server.listen: 127.0.0.1:8080, [::1]:8080, 0.0.0.0:80, localhost:8080.
 #pragma once
+#include <boost/asio/ip/tcp.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/asio/ip/tcp.hpp>
 
 namespace herald {
 

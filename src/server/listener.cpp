@@ -1,9 +1,10 @@
 // Listener (see listener.hpp).
 #include "server/listener.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <spdlog/spdlog.h>
 
 #include "server/connection_slot.hpp"
 #include "transport/http_session.hpp"
@@ -24,7 +25,8 @@ constexpr std::string_view kTooManyConnections =
 
 }  // namespace
 
-Listener::Listener(Worker& worker, const tcp::endpoint& endpoint) : worker_(worker), acceptor_(worker.context()) {
+Listener::Listener(Worker& worker, const tcp::endpoint& endpoint)
+    : worker_(worker), acceptor_(worker.context()) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   int on = 1;
@@ -48,7 +50,8 @@ void Listener::accept_next() {
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       ServerState& state = worker_.state();
-      if (state.shutting_down || state.open_connections.load(std::memory_order_relaxed) >= state.config.max_connections)
+      if (state.shutting_down ||
+          state.open_connections.load(std::memory_order_relaxed) >= state.config.max_connections)
         refuse(std::move(socket));
       else
         start_http_session(boost::beast::tcp_stream(std::move(socket)), worker_, ConnectionSlot(state));
@@ -67,11 +70,12 @@ void Listener::refuse(tcp::socket socket) {
                  worker_.state().config.max_connections);
   }
   auto shared = std::make_shared<tcp::socket>(std::move(socket));
-  asio::async_write(*shared, asio::buffer(kTooManyConnections), [shared](boost::system::error_code, std::size_t) {
-    boost::system::error_code ignored;
-    shared->shutdown(tcp::socket::shutdown_send, ignored);
-    shared->close(ignored);
-  });
+  asio::async_write(*shared, asio::buffer(kTooManyConnections),
+                    [shared](boost::system::error_code, std::size_t) {
+                      boost::system::error_code ignored;
+                      shared->shutdown(tcp::socket::shutdown_send, ignored);
+                      shared->close(ignored);
+                    });
 }
 
 }  // namespace herald

@@ -1,9 +1,8 @@
 // Accepts client connections for one worker. Every worker has its own listening socket on the same
 // port (SO_REUSEPORT), so the kernel spreads connections over the workers without a shared accept lock.
 #pragma once
-#include <chrono>
-
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 
 #include "server/worker.hpp"
 

@@ -1,8 +1,8 @@
 // The herald binary: `serve` runs the server; `publish`, `subscribe` and `version` are client tools.
-#include <iostream>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <iostream>
 
 #include "cli/commands.hpp"
 #include "server/config.hpp"
@@ -20,7 +20,8 @@ struct ServeFlags {
 void add_setting_flag(CLI::App& command, ServeFlags& flags, const std::string& flag, const std::string& key,
                       const std::string& help) {
   command.add_option_function<std::string>(
-      flag, [&flags, key](const std::string& value) { flags.overrides[key] = value; }, help + " (" + key + ")");
+      flag, [&flags, key](const std::string& value) { flags.overrides[key] = value; },
+      help + " (" + key + ")");
 }
 
 int serve(const ServeFlags& flags) {
@@ -43,17 +44,23 @@ int main(int argc, char** argv) {
 
   ServeFlags serve_flags;
   auto* serve_command = app.add_subcommand("serve", "Run the server");
-  serve_command->add_option("--config", serve_flags.config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  serve_command->add_option("--config", serve_flags.config_file, "TOML configuration file")
+      ->check(CLI::ExistingFile);
   add_setting_flag(*serve_command, serve_flags, "--listen", "server.listen", "HOST:PORT to listen on");
-  add_setting_flag(*serve_command, serve_flags, "--workers", "server.workers", "Worker threads, 0 = one per core");
-  add_setting_flag(*serve_command, serve_flags, "--api-key", "publish.api_key", "API key publishers must send");
+  add_setting_flag(*serve_command, serve_flags, "--workers", "server.workers",
+                   "Worker threads, 0 = one per core");
+  add_setting_flag(*serve_command, serve_flags, "--api-key", "publish.api_key",
+                   "API key publishers must send");
   add_setting_flag(*serve_command, serve_flags, "--log-format", "log.format", "text or json");
-  add_setting_flag(*serve_command, serve_flags, "--log-level", "log.level", "trace, debug, info, warn, error");
-  add_setting_flag(*serve_command, serve_flags, "--web-root", "http.web_root", "Serve web pages from this folder");
+  add_setting_flag(*serve_command, serve_flags, "--log-level", "log.level",
+                   "trace, debug, info, warn, error");
+  add_setting_flag(*serve_command, serve_flags, "--web-root", "http.web_root",
+                   "Serve web pages from this folder");
   serve_command->add_flag_callback(
       "--ws-echo", [&serve_flags] { serve_flags.overrides["ws.echo"] = "true"; },
       "Enable the WebSocket echo endpoint /api/ws/echo (ws.echo), for conformance suites");
-  serve_command->footer("Every setting can also be given as HERALD_<SECTION>_<KEY>, e.g. HERALD_HISTORY_SIZE=5000.");
+  serve_command->footer(
+      "Every setting can also be given as HERALD_<SECTION>_<KEY>, e.g. HERALD_HISTORY_SIZE=5000.");
 
   herald::cli::PublishOptions publish;
   auto* publish_command = app.add_subcommand("publish", "Publish one message through the HTTP API");

@@ -53,8 +53,10 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::
     out += fmt::format("herald_messages_delivered_total{{transport=\"{}\"}} {}\n", deliveries[d],
                        sum(shards, [&](const MetricsShard& s) { return load(s.delivered_[d]); }));
 
-  header(out, "herald_gaps_total", "counter", "Gap signals sent: resumes that could not be served without loss.");
-  out += fmt::format("herald_gaps_total {}\n", sum(shards, [&](const MetricsShard& s) { return load(s.gaps_); }));
+  header(out, "herald_gaps_total", "counter",
+         "Gap signals sent: resumes that could not be served without loss.");
+  out += fmt::format("herald_gaps_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.gaps_); }));
 
   header(out, "herald_slow_consumer_disconnects_total", "counter",
          "Streams closed because the client read slower than messages arrived.");
@@ -71,8 +73,9 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::
   std::uint64_t cumulative = 0;
   for (std::size_t b = 0; b <= MetricsShard::kPublishBuckets.size(); ++b) {
     cumulative += sum(shards, [&](const MetricsShard& s) { return load(s.publish_buckets_[b]); });
-    std::string le = b < MetricsShard::kPublishBuckets.size() ? fmt::format("{}", MetricsShard::kPublishBuckets[b])
-                                                               : std::string("+Inf");
+    std::string le = b < MetricsShard::kPublishBuckets.size()
+                         ? fmt::format("{}", MetricsShard::kPublishBuckets[b])
+                         : std::string("+Inf");
     out += fmt::format("herald_publish_duration_seconds_bucket{{le=\"{}\"}} {}\n", le, cumulative);
   }
   out += fmt::format("herald_publish_duration_seconds_sum {}\n",

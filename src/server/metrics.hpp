@@ -29,7 +29,9 @@ class MetricsShard {
  private:
   friend std::string render_metrics(const std::vector<const MetricsShard*>&, std::size_t);
   template <typename Enum>
-  static std::size_t index(Enum e) { return static_cast<std::size_t>(e); }
+  static std::size_t index(Enum e) {
+    return static_cast<std::size_t>(e);
+  }
   template <typename T, typename N>
   static void add(std::atomic<T>& counter, N n) {
     counter.store(counter.load(std::memory_order_relaxed) + static_cast<T>(n), std::memory_order_relaxed);

@@ -1,14 +1,15 @@
 // Server lifecycle (see server.hpp).
 #include "server/server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/spdlog.h>
 
 #include "engine/memory_engine.hpp"
-#include "server/listener.hpp"
 #include "server/listen_address.hpp"
+#include "server/listener.hpp"
 #include "server/worker.hpp"
 
 namespace herald {
@@ -58,7 +59,8 @@ void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers
       worker.shut_down_connections();
     });
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(state.config.shutdown_timeout);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(state.config.shutdown_timeout);
   while (state.open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (std::size_t left = state.open_connections.load())
@@ -75,7 +77,8 @@ int run_server(const Config& config) {
   }
   ServerState state(config);
   std::vector<std::unique_ptr<Worker>> workers;
-  for (WorkerId id = 0; id < config.worker_count(); ++id) workers.push_back(std::make_unique<Worker>(id, state));
+  for (WorkerId id = 0; id < config.worker_count(); ++id)
+    workers.push_back(std::make_unique<Worker>(id, state));
 
   WorkerPorts ports;
   for (auto& worker : workers) ports.executors.push_back(worker->context().get_executor());

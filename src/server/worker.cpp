@@ -1,8 +1,9 @@
 // Worker thread (see worker.hpp).
 #include "server/worker.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 namespace herald {
 

@@ -3,13 +3,12 @@
 // only by posting to its executor.
 #pragma once
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "core/hub.hpp"
 #include "server/config.hpp"

@@ -1,9 +1,8 @@
 // Adapters that let coroutines await the engine's callback-style operations:
 //   HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
 #pragma once
-#include <memory>
-
 #include <boost/asio/async_result.hpp>
+#include <memory>
 
 #include "engine/engine.hpp"
 
@@ -14,7 +13,8 @@ auto async_publish(Engine& engine, WorkerId worker, PublishRequest request, Toke
   return boost::asio::async_initiate<Token, void(PublishOutcome)>(
       [&engine, worker](auto handler, PublishRequest request) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        engine.publish(worker, std::move(request), [shared](PublishOutcome outcome) { (*shared)(std::move(outcome)); });
+        engine.publish(worker, std::move(request),
+                       [shared](PublishOutcome outcome) { (*shared)(std::move(outcome)); });
       },
       token, std::move(request));
 }
@@ -24,7 +24,8 @@ auto async_history(Engine& engine, WorkerId worker, HistoryRequest request, Toke
   return boost::asio::async_initiate<Token, void(HistoryOutcome)>(
       [&engine, worker](auto handler, HistoryRequest request) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        engine.history(worker, std::move(request), [shared](HistoryOutcome outcome) { (*shared)(std::move(outcome)); });
+        engine.history(worker, std::move(request),
+                       [shared](HistoryOutcome outcome) { (*shared)(std::move(outcome)); });
       },
       token, std::move(request));
 }

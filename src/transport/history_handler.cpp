@@ -20,8 +20,8 @@ asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& 
     co_return error_response({http::status::service_unavailable, "unavailable", outcome.error});
   worker.metrics().delivered(Delivery::history, outcome.messages.size());
   if (outcome.gap) worker.metrics().gap();
-  co_return json_response(http::status::ok, poll_response_json(params.channel, outcome.messages, outcome.cursor,
-                                                               outcome.gap, outcome.more));
+  co_return json_response(http::status::ok, poll_response_json(params.channel, outcome.messages,
+                                                               outcome.cursor, outcome.gap, outcome.more));
 }
 
 }  // namespace herald

@@ -1,13 +1,12 @@
 // An HTTP request as the handlers see it: Beast's parsed message plus the decoded path and query
 // parameters and the client's address.
 #pragma once
+#include <boost/asio/ip/address.hpp>
+#include <boost/beast/http.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/beast/http.hpp>
 
 namespace herald {
 
@@ -17,7 +16,8 @@ using HttpResponse = http::response<http::string_body>;
 class HttpRequest {
  public:
   // Returns nullopt when the request target is not a valid origin-form URL.
-  static std::optional<HttpRequest> from(http::request<http::string_body> message, boost::asio::ip::address remote);
+  static std::optional<HttpRequest> from(http::request<http::string_body> message,
+                                         boost::asio::ip::address remote);
 
   const http::request<http::string_body>& message() const { return message_; }
   http::verb method() const { return message_.method(); }

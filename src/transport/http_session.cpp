@@ -1,13 +1,14 @@
 // HTTP sessions (see http_session.hpp).
 #include "transport/http_session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "transport/api_error.hpp"
 #include "transport/api_handlers.hpp"
@@ -28,7 +29,8 @@ constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
 namespace {
 
 std::chrono::steady_clock::duration seconds(double value) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(value));
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(value));
 }
 
 template <typename Stream>
@@ -45,9 +47,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     worker_.metrics().connection_closed(Transport::http);
   }
 
-  void start() {
-    asio::co_spawn(worker_.context(), run(this->shared_from_this()), asio::detached);
-  }
+  void start() { asio::co_spawn(worker_.context(), run(this->shared_from_this()), asio::detached); }
 
   void on_shutdown() override {
     closing_ = true;
@@ -86,7 +86,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
     stream_.expires_after(seconds(config.header_timeout));
-    auto [header_error, header_bytes] = co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
+    auto [header_error, header_bytes] =
+        co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
     waiting_for_request_ = false;
     if (header_error) {
       if (auto answer = read_error_response(header_error)) co_await send(std::move(*answer), false);
@@ -121,10 +122,12 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       return error_response({http::status::request_header_fields_too_large, "headers_too_large",
                              "the request headers are over the size limit"});
     if (error == http::error::body_limit)
-      return error_response({http::status::payload_too_large, "too_large", "the request body is over the size limit"});
+      return error_response(
+          {http::status::payload_too_large, "too_large", "the request body is over the size limit"});
     bool malformed = error.category() == http::make_error_code(http::error::bad_target).category() &&
                      error != http::error::end_of_stream && error != http::error::partial_message;
-    if (malformed) return error_response({http::status::bad_request, "bad_request", "malformed HTTP request"});
+    if (malformed)
+      return error_response({http::status::bad_request, "bad_request", "malformed HTTP request"});
     return std::nullopt;
   }
 
@@ -135,7 +138,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     stream_.expires_never();
     const bool keep_alive = request.message().keep_alive();
     RouteMatch match = match_route(request.path(), request.method());
-    bool streaming = match.route == Route::sse || match.route == Route::websocket || match.route == Route::websocket_echo;
+    bool streaming =
+        match.route == Route::sse || match.route == Route::websocket || match.route == Route::websocket_echo;
     if (streaming && match.method_allowed) {
       auto refusal = match.route == Route::sse ? start_sse(request) : start_websocket(request, match.route);
       if (!refusal) co_return false;  // the connection now belongs to the stream
@@ -185,12 +189,14 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // Hands the connection to an SSE stream; returns the refusal instead when the request is not valid.
   std::optional<HttpResponse> start_sse(const HttpRequest& request) {
     if (worker_.state().shutting_down)
-      return error_response({http::status::service_unavailable, "unavailable", "the server is shutting down"});
+      return error_response(
+          {http::status::service_unavailable, "unavailable", "the server is shutting down"});
     auto params = parse_sse_params(request, worker_.config().sse_max_channels);
     if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
     worker_.metrics().http_response(200);
     handed_over_ = true;
-    start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_), std::get<SseParams>(std::move(params)));
+    start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_),
+                     std::get<SseParams>(std::move(params)));
     return std::nullopt;
   }
 
@@ -200,7 +206,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (route == Route::websocket_echo && !config.ws_echo)
       return error_response({http::status::not_found, "not_found", "the echo endpoint is off (ws.echo)"});
     if (worker_.state().shutting_down)
-      return error_response({http::status::service_unavailable, "unavailable", "the server is shutting down"});
+      return error_response(
+          {http::status::service_unavailable, "unavailable", "the server is shutting down"});
     auto handshake = ws::accept_handshake(request, {config.ws_deflate, &config.ws_allowed_origins});
     if (auto* refusal = std::get_if<HttpResponse>(&handshake)) return std::move(*refusal);
     auto& accepted = std::get<ws::Handshake>(handshake);

@@ -2,12 +2,11 @@
 // (or a gap applies), else after the timeout with no messages and the same cursor. While it waits it
 // follows the channel through a ChannelFeed, so a message published between two polls is never missed.
 #pragma once
-#include <memory>
-#include <optional>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
 
 #include "core/channel_feed.hpp"
 #include "server/worker.hpp"
@@ -22,7 +21,10 @@ class LongPollWait final : public FeedSink {
   // Ends the wait now (a message arrived, the client left, or the server shuts down).
   void finish();
   bool finished() const { return finished_; }
-  void client_left() { client_gone_ = true; finish(); }
+  void client_left() {
+    client_gone_ = true;
+    finish();
+  }
   bool client_gone() const { return client_gone_; }
 
   boost::asio::awaitable<void> wait();
@@ -47,7 +49,8 @@ class LongPollWait final : public FeedSink {
 
 // Serves one long poll on a connection whose socket is `socket`. Returns nullopt when the client left.
 // `current` holds the wait while it runs, so the connection can end it at shutdown.
-boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const HttpRequest& request,
+boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker,
+                                                                    const HttpRequest& request,
                                                                     boost::asio::ip::tcp::socket& socket,
                                                                     std::shared_ptr<LongPollWait>& current);
 

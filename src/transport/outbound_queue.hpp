@@ -2,11 +2,10 @@
 // bytes of its own (SSE ids, heartbeats). Bounded in bytes; written with one gather write for
 // everything queued (corking), so a burst of messages costs one system call per connection.
 #pragma once
+#include <boost/asio/buffer.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/buffer.hpp>
 
 #include "core/message.hpp"
 

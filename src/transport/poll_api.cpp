@@ -14,7 +14,8 @@ template <typename Number>
 std::optional<Number> parse_number(const std::string& text) {
   Number value{};
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !(value >= 0)) return std::nullopt;
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !(value >= 0))
+    return std::nullopt;
   if constexpr (std::is_floating_point_v<Number>)
     if (!std::isfinite(value)) return std::nullopt;
   return value;
@@ -25,12 +26,14 @@ std::optional<Number> parse_number(const std::string& text) {
 Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits) {
   PollParams params;
   auto channel = request.param("channel");
-  if (!channel) return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
+  if (!channel)
+    return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
   if (!is_valid_channel_name(*channel))
     return ApiError{http::status::bad_request, "invalid_channel",
                     "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
   params.channel = std::move(*channel);
-  if (auto since = request.param("since"); since && !since->empty()) params.since = ResumePoint::from_text(*since);
+  if (auto since = request.param("since"); since && !since->empty())
+    params.since = ResumePoint::from_text(*since);
 
   params.limit = limits.default_limit;
   if (auto limit = request.param("limit")) {
@@ -42,7 +45,8 @@ Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimit
   params.timeout = limits.default_timeout;
   if (auto timeout = request.param("timeout")) {
     auto value = parse_number<double>(*timeout);
-    if (!value) return ApiError{http::status::bad_request, "invalid_field", "timeout must be a number of seconds"};
+    if (!value)
+      return ApiError{http::status::bad_request, "invalid_field", "timeout must be a number of seconds"};
     params.timeout = *value;
   }
   params.timeout = std::min(params.timeout, limits.max_timeout);

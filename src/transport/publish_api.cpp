@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::size_t kMaxIdempotencyKeyBytes = 128;
 
-ApiError bad_field(std::string message) { return {http::status::bad_request, "invalid_field", std::move(message)}; }
+ApiError bad_field(std::string message) {
+  return {http::status::bad_request, "invalid_field", std::move(message)};
+}
 
 Parsed<std::string> checked_channel(std::string_view channel) {
   if (!is_valid_channel_name(channel))
@@ -45,8 +47,8 @@ std::optional<ApiError> check_size(const std::string& data_json, const PublishLi
 }
 
 // Fills `request` from the three checks, or returns the first error.
-std::optional<ApiError> assemble(PublishRequest& request, Parsed<std::string> channel, Parsed<std::string> event,
-                                 Parsed<std::string> key) {
+std::optional<ApiError> assemble(PublishRequest& request, Parsed<std::string> channel,
+                                 Parsed<std::string> event, Parsed<std::string> key) {
   for (auto* part : {&channel, &event, &key})
     if (auto* error = std::get_if<ApiError>(part)) return *error;
   request.channel = std::get<std::string>(std::move(channel));
@@ -69,7 +71,8 @@ Parsed<PublishRequest> parse_publish_message(const json::value& item, const Publ
   if (!item.is_object()) return bad_field("a message must be a JSON object");
   const json::object& object = item.get_object();
   const json::value* channel = object.if_contains("channel");
-  if (channel == nullptr || !channel->is_string()) return bad_field("channel is required and must be a string");
+  if (channel == nullptr || !channel->is_string())
+    return bad_field("channel is required and must be a string");
   const json::value* data = object.if_contains("data");
   if (data == nullptr) return bad_field("data is required (any JSON value)");
   auto event = optional_string(object, "event");
@@ -102,7 +105,8 @@ bool is_json_content_type(std::string_view content_type) {
 Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimits& limits) {
   boost::system::error_code ec;
   json::value root = json::parse(json::string_view(body.data(), body.size()), ec);
-  if (ec) return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+  if (ec)
+    return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
   if (!root.is_object()) return bad_field("the body must be a JSON object");
 
   PublishBatch batch;
@@ -114,7 +118,8 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
     return batch;
   }
   batch.is_batch = true;
-  if (!messages->is_array() || messages->get_array().empty() || messages->get_array().size() > limits.max_batch)
+  if (!messages->is_array() || messages->get_array().empty() ||
+      messages->get_array().size() > limits.max_batch)
     return bad_field("messages must be an array of 1 to " + std::to_string(limits.max_batch) + " messages");
   std::size_t index = 0;
   for (const auto& item : messages->get_array()) {
@@ -129,16 +134,19 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
   return batch;
 }
 
-Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type, std::string_view body,
-                                         std::optional<std::string_view> event,
-                                         std::optional<std::string_view> idempotency_key, const PublishLimits& limits) {
+Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type,
+                                         std::string_view body, std::optional<std::string_view> event,
+                                         std::optional<std::string_view> idempotency_key,
+                                         const PublishLimits& limits) {
   PublishRequest request;
-  if (auto error = assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
+  if (auto error =
+          assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
     return *error;
   if (is_json_content_type(content_type)) {
     boost::system::error_code ec;
     json::value data = json::parse(json::string_view(body.data(), body.size()), ec);
-    if (ec) return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+    if (ec)
+      return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
     request.data_json = json::serialize(data);
   } else {
     if (!is_valid_utf8(body)) return bad_field("a text body must be valid UTF-8");

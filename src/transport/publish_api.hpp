@@ -1,12 +1,11 @@
 // The publish API's wire format, without sockets: turning request bodies into publish requests (with
 // every check the API promises) and publish outcomes into response bodies.
 #pragma once
+#include <boost/json/value.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "engine/engine.hpp"
 #include "transport/api_error.hpp"
@@ -31,9 +30,10 @@ Parsed<PublishRequest> parse_publish_message(const boost::json::value& message, 
 
 // POST /api/publish/{channel}: the body is the data; JSON when `content_type` says so, else a string.
 // `event` and `idempotency_key` are nullopt when the request has none.
-Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type, std::string_view body,
-                                         std::optional<std::string_view> event,
-                                         std::optional<std::string_view> idempotency_key, const PublishLimits& limits);
+Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type,
+                                         std::string_view body, std::optional<std::string_view> event,
+                                         std::optional<std::string_view> idempotency_key,
+                                         const PublishLimits& limits);
 
 // {"channel","epoch","offset","cursor","duplicate"}
 std::string publish_result_json(const std::string& channel, const PublishOutcome& outcome);

@@ -1,8 +1,8 @@
 // POST /api/publish and POST /api/publish/{channel} (see api_handlers.hpp and docs/protocol.md).
-#include <chrono>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
+#include <chrono>
 
 #include "transport/api_handlers.hpp"
 #include "transport/engine_async.hpp"
@@ -36,7 +36,8 @@ std::optional<ApiError> check_publisher(const Config& config, const HttpRequest&
   if (authorization.starts_with(kBearer) &&
       constant_time_equal(authorization.substr(kBearer.size()), config.api_key))
     return std::nullopt;
-  return ApiError{http::status::unauthorized, "unauthorized", "a valid 'Authorization: Bearer <api key>' is required"};
+  return ApiError{http::status::unauthorized, "unauthorized",
+                  "a valid 'Authorization: Bearer <api key>' is required"};
 }
 
 Parsed<PublishBatch> parse_request(const Config& config, const HttpRequest& request) {
@@ -59,7 +60,8 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& 
   auto started = std::chrono::steady_clock::now();
   if (auto error = check_publisher(worker.config(), request)) co_return error_response(*error);
   if (worker.state().shutting_down)
-    co_return error_response({http::status::service_unavailable, "unavailable", "the server is shutting down"});
+    co_return error_response(
+        {http::status::service_unavailable, "unavailable", "the server is shutting down"});
   auto parsed = parse_request(worker.config(), request);
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return error_response(*error);
   auto& batch = std::get<PublishBatch>(parsed);
@@ -77,7 +79,8 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& 
     if (!results.empty()) results += ',';
     results += publish_result_json(channel, outcome);
   }
-  worker.metrics().publish_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  worker.metrics().publish_duration(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   co_return json_response(http::status::ok, batch.is_batch ? "{\"results\":[" + results + "]}" : results);
 }
 

@@ -1,10 +1,10 @@
 // Writes a connection's OutboundQueue to its stream: at most one write in flight, each one a gather
-// write of everything queued meanwhile, started by the worker's flush pass when corked. Shared by the streaming transports (SSE, WebSocket).
+// write of everything queued meanwhile, started by the worker's flush pass when corked. Shared by the
+// streaming transports (SSE, WebSocket).
 #pragma once
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <memory>
-
-#include <boost/asio/write.hpp>
 
 #include "server/worker.hpp"
 #include "transport/outbound_queue.hpp"
@@ -24,7 +24,8 @@ class QueuedWriter {
   // Starts a write of everything queued unless one is running or nothing is queued. When it ends,
   // `(owner.get()->*on_written)(error)` runs; it usually calls flush() again.
   template <typename Stream, typename Owner>
-  void flush(Stream& stream, const std::shared_ptr<Owner>& owner, void (Owner::*on_written)(boost::system::error_code)) {
+  void flush(Stream& stream, const std::shared_ptr<Owner>& owner,
+             void (Owner::*on_written)(boost::system::error_code)) {
     if (queue.writing() || queue.empty()) return;
     write_started_ = Clock::now();
     boost::asio::async_write(stream, queue.begin_write(),

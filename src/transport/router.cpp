@@ -28,9 +28,11 @@ constexpr Entry kRoutes[] = {
 
 RouteMatch match_route(std::string_view path, boost::beast::http::verb method) {
   for (const auto& entry : kRoutes) {
-    bool matches = entry.prefix ? path.starts_with(entry.path) && path.size() > entry.path.size() : path == entry.path;
+    bool matches =
+        entry.prefix ? path.starts_with(entry.path) && path.size() > entry.path.size() : path == entry.path;
     if (!matches) continue;
-    return {entry.route, method == entry.method, entry.method == boost::beast::http::verb::post ? "POST" : "GET"};
+    return {entry.route, method == entry.method,
+            entry.method == boost::beast::http::verb::post ? "POST" : "GET"};
   }
   if (path.starts_with("/api/")) return {Route::not_found, true, ""};
   return {Route::web_page, method == boost::beast::http::verb::get, "GET"};

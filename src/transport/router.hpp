@@ -1,13 +1,24 @@
 // Which endpoint a request is for, from its path and method alone.
 #pragma once
+#include <boost/beast/http/verb.hpp>
 #include <ostream>
 #include <string_view>
 
-#include <boost/beast/http/verb.hpp>
-
 namespace herald {
 
-enum class Route { publish, history, longpoll, sse, websocket, websocket_echo, health, ready, metrics, web_page, not_found };
+enum class Route {
+  publish,
+  history,
+  longpoll,
+  sse,
+  websocket,
+  websocket_echo,
+  health,
+  ready,
+  metrics,
+  web_page,
+  not_found
+};
 
 struct RouteMatch {
   Route route;

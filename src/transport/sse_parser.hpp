@@ -29,7 +29,7 @@ class Parser {
 
   std::function<void(const Event&)> on_event_;
   std::string line_;
-  bool skip_newline_ = false;  // a \r ended the previous line; a following \n belongs to it
+  bool skip_newline_ = false;    // a \r ended the previous line; a following \n belongs to it
   std::size_t bom_matched_ = 0;  // bytes of a leading BOM seen so far (3: done checking)
   std::string data_;
   bool has_data_ = false;

@@ -1,10 +1,11 @@
 // SSE streams (see sse_stream.hpp).
 #include "transport/sse_stream.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/channel_feed.hpp"
 #include "core/channel_name.hpp"
@@ -88,9 +89,11 @@ class SseStream final : public Connection,
       feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params_.channels[i], *this));
       feeds_.back()->index = i;
     }
-    resumed_ = std::any_of(params_.since.begin(), params_.since.end(), [](auto& since) { return since.has_value(); });
+    resumed_ = std::any_of(params_.since.begin(), params_.since.end(),
+                           [](auto& since) { return since.has_value(); });
     for (std::size_t i = 0; i < feeds_.size() && !closed_; ++i) feeds_[i]->start(std::move(params_.since[i]));
-    std::vector<std::optional<ResumePoint>>().swap(params_.since);  // a long-lived stream keeps only what it uses
+    std::vector<std::optional<ResumePoint>>().swap(
+        params_.since);  // a long-lived stream keeps only what it uses
     std::vector<std::string>().swap(params_.channels);
     flush();
     read_until_closed();
@@ -103,7 +106,8 @@ class SseStream final : public Connection,
     if (writer_.stalled(now)) return drop_slow_consumer();
     if (closing_) return;
     double lifetime = worker_.config().sse_max_lifetime;
-    if (lifetime > 0 && now - opened_ >= std::chrono::duration<double>(lifetime)) return end_stream("lifetime");
+    if (lifetime > 0 && now - opened_ >= std::chrono::duration<double>(lifetime))
+      return end_stream("lifetime");
     if (now - writer_.last_write() >= std::chrono::duration<double>(worker_.config().sse_heartbeat) &&
         queue_.empty()) {
       queue_.push_static(sse::kHeartbeat);
@@ -172,8 +176,8 @@ class SseStream final : public Connection,
       parts_[feed.index] = message->cursor().to_string();
       std::size_t body_at = params_.raw ? message->sse_raw_body_at : message->sse_body_at;
       std::string_view body = std::string_view(encoded).substr(body_at);
-      queued = queue_.queued_bytes() + body.size() <= worker_.config().queue_bytes && queue_.push(id_line()) &&
-               queue_.push(message, body);
+      queued = queue_.queued_bytes() + body.size() <= worker_.config().queue_bytes &&
+               queue_.push(id_line()) && queue_.push(message, body);
     }
     if (!queued) return drop_slow_consumer();
     worker_.metrics().delivered(Delivery::sse);
@@ -283,10 +287,12 @@ class SseStream final : public Connection,
 
 template <typename Stream>
 void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params) {
-  auto sse = std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), std::move(params));
+  auto sse =
+      std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), std::move(params));
   sse->start();
 }
 
-template void start_sse_stream<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot, SseParams);
+template void start_sse_stream<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,
+                                                      SseParams);
 
 }  // namespace herald

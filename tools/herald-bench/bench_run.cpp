@@ -1,17 +1,17 @@
 // Benchmark orchestration (see bench_run.hpp).
 #include "bench_run.hpp"
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
-#include "publisher.hpp"
-#include "subscriber_loop.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <thread>
+
+#include "clock.hpp"
+#include "proc_stats.hpp"
+#include "publisher.hpp"
+#include "subscriber_loop.hpp"
 
 namespace bench {
 namespace {
@@ -39,12 +39,14 @@ Plan make_plan(const Options& o) {
     plan.channels.push_back(fmt::format("bench-{}-{}", o.run_id, k));
     plan.messages_per_channel.push_back(o.idle ? 0 : m / c + (k < m % c ? 1 : 0));
   }
-  for (int i = 0; i < o.subscribers; ++i) plan.expected += plan.messages_per_channel[static_cast<std::size_t>(i) % c];
+  for (int i = 0; i < o.subscribers; ++i)
+    plan.expected += plan.messages_per_channel[static_cast<std::size_t>(i) % c];
   return plan;
 }
 
 std::vector<std::unique_ptr<SubscriberLoop>> make_loops(const Options& o, const Plan& plan,
-                                                        const SubscribeSettings& settings, Deadline deadline) {
+                                                        const SubscribeSettings& settings,
+                                                        Deadline deadline) {
   std::vector<std::vector<Subscriber>> shares(static_cast<std::size_t>(o.threads));
   std::vector<std::uint64_t> expected(shares.size(), 0);
   for (int i = 0; i < o.subscribers; ++i) {
@@ -55,19 +57,21 @@ std::vector<std::unique_ptr<SubscriberLoop>> make_loops(const Options& o, const 
   }
   std::vector<std::unique_ptr<SubscriberLoop>> loops;
   for (std::size_t t = 0; t < shares.size(); ++t)
-    loops.push_back(std::make_unique<SubscriberLoop>(std::move(shares[t]), expected[t], o.max_connecting, deadline));
+    loops.push_back(
+        std::make_unique<SubscriberLoop>(std::move(shares[t]), expected[t], o.max_connecting, deadline));
   return loops;
 }
 
-std::vector<std::unique_ptr<Publisher>> make_publishers(const Options& o, const Plan& plan, const Target& target,
-                                                        Deadline deadline) {
+std::vector<std::unique_ptr<Publisher>> make_publishers(const Options& o, const Plan& plan,
+                                                        const Target& target, Deadline deadline) {
   std::size_t count = std::min(static_cast<std::size_t>(o.publishers), plan.channels.size());
   std::vector<std::vector<PublisherChannel>> owned(count);
   for (std::size_t k = 0; k < plan.channels.size(); ++k)
     owned[k % count].push_back({expand_channel(o.pub_path, plan.channels[k]), plan.messages_per_channel[k]});
   std::vector<std::unique_ptr<Publisher>> publishers;
   for (auto& channels : owned)
-    publishers.push_back(std::make_unique<Publisher>(target, std::move(channels), o.rate / static_cast<double>(count),
+    publishers.push_back(std::make_unique<Publisher>(target, std::move(channels),
+                                                     o.rate / static_cast<double>(count),
                                                      static_cast<std::size_t>(o.size), deadline));
   return publishers;
 }
@@ -80,7 +84,8 @@ std::uint64_t sum_progress(const std::vector<std::unique_ptr<SubscriberLoop>>& l
 }
 
 // Waits until every subscriber is subscribed or failed; returns false on the deadline.
-bool wait_subscribed(const std::vector<std::unique_ptr<SubscriberLoop>>& loops, std::uint64_t n, Deadline deadline) {
+bool wait_subscribed(const std::vector<std::unique_ptr<SubscriberLoop>>& loops, std::uint64_t n,
+                     Deadline deadline) {
   auto next_note = SteadyClock::now() + 2s;
   while (!expired(deadline)) {
     auto ready = sum_progress(loops, &LoopProgress::ready);
@@ -101,8 +106,8 @@ bool all_finished(const std::vector<std::unique_ptr<Publisher>>& publishers) {
 
 // Waits for every expected delivery, the deadline, or `quiet` seconds without progress once publishing ended.
 void wait_delivered(const std::vector<std::unique_ptr<SubscriberLoop>>& loops,
-                    const std::vector<std::unique_ptr<Publisher>>& publishers, std::uint64_t expected, double quiet,
-                    Deadline deadline) {
+                    const std::vector<std::unique_ptr<Publisher>>& publishers, std::uint64_t expected,
+                    double quiet, Deadline deadline) {
   std::uint64_t last = 0;
   auto last_change = SteadyClock::now();
   while (!expired(deadline)) {
@@ -145,7 +150,8 @@ std::int64_t last_delivery_ns(const std::vector<std::unique_ptr<SubscriberLoop>>
   return last;
 }
 
-void collect_publishers(std::vector<std::unique_ptr<Publisher>>& publishers, Result& r, std::int64_t& first_send) {
+void collect_publishers(std::vector<std::unique_ptr<Publisher>>& publishers, Result& r,
+                        std::int64_t& first_send) {
   first_send = 0;
   std::int64_t last_send = 0;
   for (auto& p : publishers) {
@@ -162,8 +168,8 @@ void collect_publishers(std::vector<std::unique_ptr<Publisher>>& publishers, Res
     r.publish_rate = static_cast<double>(r.published - 1) * 1e9 / static_cast<double>(last_send - first_send);
 }
 
-Result run_idle(const Options& o, std::vector<std::unique_ptr<SubscriberLoop>>& loops, const ProcSample& before,
-                Deadline deadline) {
+Result run_idle(const Options& o, std::vector<std::unique_ptr<SubscriberLoop>>& loops,
+                const ProcSample& before, Deadline deadline) {
   Result r;
   r.mode = "idle";
   sleep_bounded(o.settle, deadline);
@@ -205,9 +211,11 @@ Result run_deliveries(const Options& o, const Plan& plan, std::vector<std::uniqu
   r.complete = r.counts.received == plan.expected && r.counts.duplicated == 0 && r.counts.unexpected == 0;
   std::int64_t last = last_delivery_ns(loops);
   r.duration_seconds = first_send && last > first_send ? static_cast<double>(last - first_send) / 1e9 : 0;
-  if (r.duration_seconds > 0) r.deliveries_per_second = static_cast<double>(r.counts.received) / r.duration_seconds;
+  if (r.duration_seconds > 0)
+    r.deliveries_per_second = static_cast<double>(r.counts.received) / r.duration_seconds;
   r.server_cpu_seconds = after.cpu_seconds - cpu_before.cpu_seconds;
-  if (r.counts.received) r.cpu_us_per_delivery = r.server_cpu_seconds * 1e6 / static_cast<double>(r.counts.received);
+  if (r.counts.received)
+    r.cpu_us_per_delivery = r.server_cpu_seconds * 1e6 / static_cast<double>(r.counts.received);
   r.rss_before = before.rss_bytes;
   r.rss_after = after.rss_bytes;
   r.proc_ok = before.ok && cpu_before.ok && after.ok;

@@ -1,9 +1,10 @@
 // Incremental HTTP/1.1 response parsing (see http_response.hpp).
 #include "http_response.hpp"
 
+#include <strings.h>
+
 #include <algorithm>
 #include <charconv>
-#include <strings.h>
 
 namespace bench {
 namespace {
@@ -27,7 +28,8 @@ std::string_view trim(std::string_view s) {
 void apply_header(ResponseHead& head, std::string_view name, std::string_view value) {
   if (iequals(name, "content-length")) {
     std::uint64_t n = 0;
-    if (std::from_chars(value.data(), value.data() + value.size(), n).ec == std::errc{}) head.content_length = n;
+    if (std::from_chars(value.data(), value.data() + value.size(), n).ec == std::errc{})
+      head.content_length = n;
   } else if (iequals(name, "transfer-encoding")) {
     head.chunked = icontains(value, "chunked");
   } else if (iequals(name, "connection")) {
@@ -49,7 +51,8 @@ bool parse_status_line(std::string_view line, int& status) {
 ParseStatus parse_response_head(RecvBuffer& buf, ResponseHead& head, std::size_t max_head) {
   std::string_view raw = buf.raw();
   auto end = raw.find("\r\n\r\n");
-  if (end == std::string_view::npos) return raw.size() > max_head ? ParseStatus::error : ParseStatus::need_more;
+  if (end == std::string_view::npos)
+    return raw.size() > max_head ? ParseStatus::error : ParseStatus::need_more;
   head = ResponseHead{};
   std::string_view text = raw.substr(0, end + 2);
   auto eol = text.find("\r\n");
@@ -60,7 +63,8 @@ ParseStatus parse_response_head(RecvBuffer& buf, ResponseHead& head, std::size_t
     std::string_view line = text.substr(0, eol);
     text.remove_prefix(eol + 2);
     auto colon = line.find(':');
-    if (colon != std::string_view::npos) apply_header(head, trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+    if (colon != std::string_view::npos)
+      apply_header(head, trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
   }
   buf.drop_raw(end + 4);
   return ParseStatus::done;
@@ -83,15 +87,19 @@ void BodyDecoder::start(const ResponseHead& head, bool no_body) {
 
 ParseStatus BodyDecoder::decode(RecvBuffer& buf) {
   switch (mode_) {
-    case Mode::none: return ParseStatus::done;
-    case Mode::until_close: buf.raw_to_body(buf.raw().size()); return ParseStatus::need_more;
+    case Mode::none:
+      return ParseStatus::done;
+    case Mode::until_close:
+      buf.raw_to_body(buf.raw().size());
+      return ParseStatus::need_more;
     case Mode::length: {
       auto n = std::min<std::uint64_t>(remaining_, buf.raw().size());
       buf.raw_to_body(n);
       remaining_ -= n;
       return remaining_ == 0 ? ParseStatus::done : ParseStatus::need_more;
     }
-    case Mode::chunked: return decode_chunked(buf);
+    case Mode::chunked:
+      return decode_chunked(buf);
   }
   return ParseStatus::error;
 }

@@ -3,11 +3,11 @@
 // the connection closes), dechunked in place into the buffer's body region.
 #pragma once
 
-#include "recv_buffer.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string_view>
+
+#include "recv_buffer.hpp"
 
 namespace bench {
 

@@ -1,32 +1,39 @@
 // Command-line parsing with CLI11 (see options.hpp).
 #include "options.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <ctime>
 #include <map>
-#include <unistd.h>
 
 namespace bench {
 namespace {
 
 std::string default_sub_path(Transport transport) {
   switch (transport) {
-    case Transport::sse: return "/api/sse?channel={channel}";
-    case Transport::ws: return "/api/ws";
-    case Transport::longpoll: return "/api/lp?channel={channel}";
+    case Transport::sse:
+      return "/api/sse?channel={channel}";
+    case Transport::ws:
+      return "/api/ws";
+    case Transport::longpoll:
+      return "/api/lp?channel={channel}";
   }
   return {};
 }
 
 void add_load_options(CLI::App& app, Options& o) {
   app.add_option("--subscribers", o.subscribers, "Subscriber connections")->check(CLI::Range(0, 1'000'000));
-  app.add_option("--channels", o.channels, "Channels (subscriber i uses channel i % C)")->check(CLI::Range(1, 1'000'000));
-  app.add_option("--messages", o.messages, "Messages published in total")->check(CLI::Range(0L, 100'000'000L));
-  app.add_option("--publishers", o.publishers, "Publisher connections, one thread each")->check(CLI::Range(1, 256));
-  app.add_option("--rate", o.rate, "Total messages/s across publishers, 0 = as fast as possible")->check(CLI::Range(0.0, 1e7));
+  app.add_option("--channels", o.channels, "Channels (subscriber i uses channel i % C)")
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--messages", o.messages, "Messages published in total")
+      ->check(CLI::Range(0L, 100'000'000L));
+  app.add_option("--publishers", o.publishers, "Publisher connections, one thread each")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--rate", o.rate, "Total messages/s across publishers, 0 = as fast as possible")
+      ->check(CLI::Range(0.0, 1e7));
   app.add_option("--size", o.size, "Payload bytes (padded)")->check(CLI::Range(0, 1'000'000));
   app.add_option("--threads", o.threads, "Subscriber threads, one epoll loop each")->check(CLI::Range(1, 64));
   app.add_option("--max-connecting", o.max_connecting, "Per thread: connections opened but not yet ready")
@@ -36,10 +43,13 @@ void add_load_options(CLI::App& app, Options& o) {
 void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--pid", o.pids, "Server process whose CPU and RSS are read from /proc (repeatable)");
   app.add_flag("--idle", o.idle, "Connect the subscribers, report server RSS per connection, close");
-  app.add_option("--timeout", o.timeout, "Hard bound on the whole run, seconds")->check(CLI::Range(0.1, 86400.0));
-  app.add_option("--quiet", o.quiet, "Stop waiting when nothing arrived for this long after publishing, seconds")
+  app.add_option("--timeout", o.timeout, "Hard bound on the whole run, seconds")
       ->check(CLI::Range(0.1, 86400.0));
-  app.add_option("--settle", o.settle, "Idle mode: seconds to wait before reading RSS")->check(CLI::Range(0.0, 600.0));
+  app.add_option("--quiet", o.quiet,
+                 "Stop waiting when nothing arrived for this long after publishing, seconds")
+      ->check(CLI::Range(0.1, 86400.0));
+  app.add_option("--settle", o.settle, "Idle mode: seconds to wait before reading RSS")
+      ->check(CLI::Range(0.0, 600.0));
   app.add_option("--run-id", o.run_id, "Channel names are bench-<run id>-<k> (default: pid and time)");
   app.add_flag("--json", o.json, "Print one JSON result line");
 }
@@ -48,25 +58,31 @@ void add_run_options(CLI::App& app, Options& o) {
 
 const char* transport_name(Transport transport) {
   switch (transport) {
-    case Transport::sse: return "sse";
-    case Transport::ws: return "ws";
-    case Transport::longpoll: return "longpoll";
+    case Transport::sse:
+      return "sse";
+    case Transport::ws:
+      return "ws";
+    case Transport::longpoll:
+      return "longpoll";
   }
   return "?";
 }
 
 Options parse_options(int argc, char** argv) {
   Options o;
-  CLI::App app{"herald-bench: subscribers over SSE, WebSocket or long polling, HTTP publishers, latency and loss"};
+  CLI::App app{
+      "herald-bench: subscribers over SSE, WebSocket or long polling, HTTP publishers, latency and loss"};
   app.add_option("--url", o.url, "Subscribe side, http://HOST:PORT (loopback only)");
   app.add_option("--publish-url", o.publish_url, "Publish side (default: --url)");
-  std::map<std::string, Transport> transports{{"sse", Transport::sse}, {"ws", Transport::ws}, {"longpoll", Transport::longpoll}};
+  std::map<std::string, Transport> transports{
+      {"sse", Transport::sse}, {"ws", Transport::ws}, {"longpoll", Transport::longpoll}};
   app.add_option("--transport", o.transport, "Subscriber transport (default sse)")
       ->transform(CLI::CheckedTransformer(transports))
       ->option_text("sse|ws|longpoll");
   app.add_option("--sub-path", o.sub_path, "Subscribe path template with {channel} (default: herald's)");
   app.add_option("--ws-subscribe", o.ws_subscribe, "Text message sent after the WS handshake ('' = none)");
-  std::map<std::string, LongPollStyle> styles{{"herald", LongPollStyle::herald}, {"nchan", LongPollStyle::nchan}};
+  std::map<std::string, LongPollStyle> styles{{"herald", LongPollStyle::herald},
+                                              {"nchan", LongPollStyle::nchan}};
   app.add_option("--lp-style", o.lp_style, "herald (since=cursor) | nchan (If-Modified-Since/If-None-Match)")
       ->transform(CLI::CheckedTransformer(styles))
       ->option_text("herald|nchan");

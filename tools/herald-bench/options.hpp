@@ -13,7 +13,7 @@ struct Options {
   std::string url = "http://127.0.0.1:8080";
   std::string publish_url;  // empty: same as url
   Transport transport = Transport::sse;
-  std::string sub_path;     // template with {channel}; empty: herald's default for the transport
+  std::string sub_path;  // template with {channel}; empty: herald's default for the transport
   std::string ws_subscribe = R"({"id":1,"op":"subscribe","channel":"{channel}"})";  // "" = none
   LongPollStyle lp_style = LongPollStyle::herald;
   std::string pub_path = "/api/publish/{channel}";

@@ -1,6 +1,6 @@
-// The benchmark message: {"s":<sequence in its channel, from 1>,"t":<send time, ns since the epoch>,"p":"xxxx"}
-// padded to a fixed size, and the in-place scanner that finds (s, t) pairs in whatever a subscriber
-// receives (an SSE event, a WS text frame, a long-poll JSON body holding several messages).
+// The benchmark message: {"s":<sequence in its channel, from 1>,"t":<send time, ns since the
+// epoch>,"p":"xxxx"} padded to a fixed size, and the in-place scanner that finds (s, t) pairs in whatever a
+// subscriber receives (an SSE event, a WS text frame, a long-poll JSON body holding several messages).
 #pragma once
 
 #include <charconv>
@@ -21,7 +21,8 @@ void write_payload(std::string& out, std::uint64_t seq, std::int64_t sent_ns, st
 namespace detail {
 enum class Found { none, bad_number, number };
 // Finds `key` at or after pos and parses the integer after it; pos moves past what was read.
-inline Found read_number_after(std::string_view text, std::string_view key, std::size_t& pos, std::int64_t& value) {
+inline Found read_number_after(std::string_view text, std::string_view key, std::size_t& pos,
+                               std::int64_t& value) {
   auto at = text.find(key, pos);
   if (at == std::string_view::npos) return Found::none;
   pos = at + key.size();

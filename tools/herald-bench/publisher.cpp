@@ -1,24 +1,24 @@
 // Blocking HTTP publisher (see publisher.hpp).
 #include "publisher.hpp"
 
-#include "http_response.hpp"
-#include "payload.hpp"
-#include "recv_buffer.hpp"
-
 #include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <iterator>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
+
+#include "http_response.hpp"
+#include "payload.hpp"
+#include "recv_buffer.hpp"
 
 namespace bench {
 
-Publisher::Publisher(const Target& target, std::vector<PublisherChannel> channels, double rate, std::size_t size,
-                     Deadline deadline)
+Publisher::Publisher(const Target& target, std::vector<PublisherChannel> channels, double rate,
+                     std::size_t size, Deadline deadline)
     : target_(target), channels_(std::move(channels)), rate_(rate), size_(size), deadline_(deadline) {
   payload_.reserve(size + 64);
   request_.reserve(size + 512);
@@ -85,9 +85,10 @@ bool Publisher::publish_one(const PublisherChannel& channel, std::uint64_t seq, 
   if (scheduled_ns) result_.max_lag_ns = std::max(result_.max_lag_ns, now - scheduled_ns);
   write_payload(payload_, seq, scheduled_ns ? scheduled_ns : now, size_);
   request_.clear();
-  fmt::format_to(std::back_inserter(request_),
-                 "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
-                 channel.path, target_.host_header, payload_.size(), payload_);
+  fmt::format_to(
+      std::back_inserter(request_),
+      "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}",
+      channel.path, target_.host_header, payload_.size(), payload_);
   if (result_.first_send_ns == 0) result_.first_send_ns = now;
   result_.last_send_ns = now;
   if (!send_all(request_)) {

@@ -5,20 +5,20 @@
 // charged for the delay instead of hiding it (no coordinated omission).
 #pragma once
 
-#include "clock.hpp"
-#include "target.hpp"
-
 #include <atomic>
 #include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "clock.hpp"
+#include "target.hpp"
+
 namespace bench {
 
 struct PublisherChannel {
-  std::string path;              // expanded publish path
-  std::uint64_t messages = 0;    // how many to publish on it
+  std::string path;            // expanded publish path
+  std::uint64_t messages = 0;  // how many to publish on it
 };
 
 struct PublisherResult {

@@ -47,28 +47,30 @@ Latency latency_percentiles(std::vector<std::int64_t>& samples_ns) {
 }
 
 void print_text(const Options& o, const Result& r) {
-  fmt::print("herald-bench {} over {}: {} subscribers, {} channels", r.mode, transport_name(o.transport), o.subscribers,
-             o.channels);
+  fmt::print("herald-bench {} over {}: {} subscribers, {} channels", r.mode, transport_name(o.transport),
+             o.subscribers, o.channels);
   if (r.mode == "idle") {
     fmt::print("\n  subscribed        {} ok, {} failed in {:.2f} s\n", r.ready, r.failed, r.connect_seconds);
-    fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after: {:.0f} bytes per connection\n", mib(r.rss_before),
-               mib(r.rss_after), r.rss_per_connection);
+    fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after: {:.0f} bytes per connection\n",
+               mib(r.rss_before), mib(r.rss_after), r.rss_per_connection);
   } else {
     fmt::print(", {} messages of {} B, {} publishers, rate {}\n", o.messages, o.size, o.publishers,
                o.rate > 0 ? fmt::format("{}/s", o.rate) : std::string("max"));
-    fmt::print("  subscribed        {} ok, {} failed in {:.2f} s; {} disconnects, {} reconnects\n", r.ready, r.failed,
-               r.connect_seconds, r.disconnects, r.reconnects);
-    fmt::print("  published         {} ok, {} errors, {:.0f}/s achieved, {:.1f} ms max behind schedule\n", r.published,
-               r.publish_errors, r.publish_rate, r.publish_lag_max_ms);
-    fmt::print("  deliveries        {} of {} expected{} in {:.3f} s: {:.0f}/s\n", r.counts.received, r.counts.expected,
-               r.complete ? "" : " (INCOMPLETE)", r.duration_seconds, r.deliveries_per_second);
-    fmt::print("  latency ms        p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}  ({} samples)\n", r.latency.p50_ms,
-               r.latency.p90_ms, r.latency.p99_ms, r.latency.max_ms, r.latency.samples);
-    fmt::print("  checks            lost {}  duplicated {}  out_of_order {}  unexpected {}\n", r.counts.lost(),
-               r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
-    fmt::print("  server CPU        {:.2f} s, {:.3f} us per delivery (herald-bench used {:.2f} s)\n", r.server_cpu_seconds,
-               r.cpu_us_per_delivery, r.client_cpu_seconds);
-    fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after\n", mib(r.rss_before), mib(r.rss_after));
+    fmt::print("  subscribed        {} ok, {} failed in {:.2f} s; {} disconnects, {} reconnects\n", r.ready,
+               r.failed, r.connect_seconds, r.disconnects, r.reconnects);
+    fmt::print("  published         {} ok, {} errors, {:.0f}/s achieved, {:.1f} ms max behind schedule\n",
+               r.published, r.publish_errors, r.publish_rate, r.publish_lag_max_ms);
+    fmt::print("  deliveries        {} of {} expected{} in {:.3f} s: {:.0f}/s\n", r.counts.received,
+               r.counts.expected, r.complete ? "" : " (INCOMPLETE)", r.duration_seconds,
+               r.deliveries_per_second);
+    fmt::print("  latency ms        p50 {:.2f}  p90 {:.2f}  p99 {:.2f}  max {:.2f}  ({} samples)\n",
+               r.latency.p50_ms, r.latency.p90_ms, r.latency.p99_ms, r.latency.max_ms, r.latency.samples);
+    fmt::print("  checks            lost {}  duplicated {}  out_of_order {}  unexpected {}\n",
+               r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
+    fmt::print("  server CPU        {:.2f} s, {:.3f} us per delivery (herald-bench used {:.2f} s)\n",
+               r.server_cpu_seconds, r.cpu_us_per_delivery, r.client_cpu_seconds);
+    fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after\n", mib(r.rss_before),
+               mib(r.rss_after));
   }
   if (!r.proc_ok) fmt::print("  warning: some --pid processes could not be read\n");
   if (!r.first_error.empty()) fmt::print("  first error       {}\n", r.first_error);
@@ -79,21 +81,23 @@ void print_json(const Options& o, const Result& r) {
       "{{\"mode\":\"{}\",\"transport\":\"{}\",\"subscribers\":{},\"channels\":{},\"messages\":{},\"size\":{},"
       "\"publishers\":{},\"rate\":{},\"ready\":{},\"failed\":{},\"disconnects\":{},\"reconnects\":{},"
       "\"connect_seconds\":{:.3f},",
-      r.mode, transport_name(o.transport), o.subscribers, o.channels, o.messages, o.size, o.publishers, o.rate, r.ready,
-      r.failed, r.disconnects, r.reconnects, r.connect_seconds);
+      r.mode, transport_name(o.transport), o.subscribers, o.channels, o.messages, o.size, o.publishers,
+      o.rate, r.ready, r.failed, r.disconnects, r.reconnects, r.connect_seconds);
   fmt::print(
       "\"published\":{},\"publish_errors\":{},\"publish_rate\":{:.1f},\"publish_lag_max_ms\":{:.3f},"
-      "\"expected\":{},\"deliveries\":{},\"complete\":{},\"duration_seconds\":{:.6f},\"deliveries_per_second\":{:.1f},",
-      r.published, r.publish_errors, r.publish_rate, r.publish_lag_max_ms, r.counts.expected, r.counts.received,
-      r.complete, r.duration_seconds, r.deliveries_per_second);
+      "\"expected\":{},\"deliveries\":{},\"complete\":{},\"duration_seconds\":{:.6f},\"deliveries_per_"
+      "second\":{:.1f},",
+      r.published, r.publish_errors, r.publish_rate, r.publish_lag_max_ms, r.counts.expected,
+      r.counts.received, r.complete, r.duration_seconds, r.deliveries_per_second);
   fmt::print(
       "\"latency_ms\":{{\"p50\":{:.3f},\"p90\":{:.3f},\"p99\":{:.3f},\"max\":{:.3f},\"samples\":{}}},"
       "\"samples_dropped\":{},\"lost\":{},\"duplicated\":{},\"out_of_order\":{},\"unexpected\":{},",
-      r.latency.p50_ms, r.latency.p90_ms, r.latency.p99_ms, r.latency.max_ms, r.latency.samples, r.samples_dropped,
-      r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
+      r.latency.p50_ms, r.latency.p90_ms, r.latency.p99_ms, r.latency.max_ms, r.latency.samples,
+      r.samples_dropped, r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
   fmt::print(
       "\"server_cpu_seconds\":{:.3f},\"cpu_us_per_delivery\":{:.4f},\"client_cpu_seconds\":{:.3f},"
-      "\"rss_before\":{},\"rss_after\":{},\"rss_per_connection\":{:.1f},\"proc_ok\":{},\"first_error\":{}}}\n",
+      "\"rss_before\":{},\"rss_after\":{},\"rss_per_connection\":{:.1f},\"proc_ok\":{},\"first_error\":{}}}"
+      "\n",
       r.server_cpu_seconds, r.cpu_us_per_delivery, r.client_cpu_seconds, r.rss_before, r.rss_after,
       r.rss_per_connection, r.proc_ok, json_string(r.first_error));
 }

@@ -2,12 +2,12 @@
 // a short human-readable block and one JSON line (--json) that bench/compare collects.
 #pragma once
 
-#include "options.hpp"
-#include "sequence_tracker.hpp"
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "options.hpp"
+#include "sequence_tracker.hpp"
 
 namespace bench {
 
@@ -21,7 +21,7 @@ struct Result {
   std::uint64_t ready = 0, failed = 0, disconnects = 0, reconnects = 0;
   double connect_seconds = 0;
   std::uint64_t published = 0, publish_errors = 0;
-  double publish_rate = 0;       // messages/s the publishers achieved
+  double publish_rate = 0;        // messages/s the publishers achieved
   double publish_lag_max_ms = 0;  // with --rate: worst delay behind the schedule
   DeliveryCounts counts;
   bool complete = false;

@@ -29,8 +29,10 @@ bool SequenceTracker::record(std::uint64_t seq) {
   }
   word |= bit;
   ++counts_.received;
-  if (seq < highest_) ++counts_.out_of_order;  // a hole filled late; holes never filled are lost
-  else highest_ = seq;
+  if (seq < highest_)
+    ++counts_.out_of_order;  // a hole filled late; holes never filled are lost
+  else
+    highest_ = seq;
   return true;
 }
 

@@ -16,7 +16,8 @@ std::size_t for_each_sse_event(std::string_view stream, OnEvent&& on_event) {
   std::size_t used = complete_events_length(stream);
   std::size_t start = 0;
   for (std::size_t i = 1; i < used; ++i) {
-    bool blank = stream[i] == '\n' && (stream[i - 1] == '\n' || (i >= 2 && stream[i - 1] == '\r' && stream[i - 2] == '\n'));
+    bool blank = stream[i] == '\n' &&
+                 (stream[i - 1] == '\n' || (i >= 2 && stream[i - 1] == '\r' && stream[i - 2] == '\n'));
     if (!blank) continue;
     on_event(stream.substr(start, i + 1 - start));
     start = i + 1;

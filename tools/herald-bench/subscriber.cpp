@@ -1,18 +1,18 @@
 // Subscriber connection state machine (see subscriber.hpp).
 #include "subscriber.hpp"
 
-#include "clock.hpp"
-#include "payload.hpp"
-#include "sse_events.hpp"
-
 #include <fmt/format.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <iterator>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+
+#include "clock.hpp"
+#include "payload.hpp"
+#include "sse_events.hpp"
 
 namespace bench {
 namespace {
@@ -55,7 +55,8 @@ void Subscriber::connect() {
   epoll_event ev{};
   ev.events = EPOLLIN | EPOLLOUT;
   ev.data.u32 = id_;
-  if (epoll_ctl(ctx_->epfd, EPOLL_CTL_ADD, fd_, &ev) != 0) return fail(fmt::format("epoll: {}", std::strerror(errno)));
+  if (epoll_ctl(ctx_->epfd, EPOLL_CTL_ADD, fd_, &ev) != 0)
+    return fail(fmt::format("epoll: {}", std::strerror(errno)));
   writing_ = true;
 }
 
@@ -94,8 +95,9 @@ void Subscriber::write_request() {
   auto out = std::back_inserter(out_);
   switch (settings_->transport) {
     case Transport::sse:
-      fmt::format_to(out, "GET {} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
-                     path_, host);
+      fmt::format_to(
+          out, "GET {} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
+          path_, host);
       break;
     case Transport::ws:
       fmt::format_to(out,
@@ -107,8 +109,10 @@ void Subscriber::write_request() {
       char sep = path_.find('?') == std::string::npos ? '?' : '&';
       if (settings_->lp_style == LongPollStyle::herald) {
         // The first poll only learns the channel's position (timeout=0 answers at once); later ones wait.
-        if (cursor_.empty()) fmt::format_to(out, "GET {}{}timeout=0 HTTP/1.1\r\nHost: {}\r\n\r\n", path_, sep, host);
-        else fmt::format_to(out, "GET {}{}since={} HTTP/1.1\r\nHost: {}\r\n\r\n", path_, sep, cursor_, host);
+        if (cursor_.empty())
+          fmt::format_to(out, "GET {}{}timeout=0 HTTP/1.1\r\nHost: {}\r\n\r\n", path_, sep, host);
+        else
+          fmt::format_to(out, "GET {}{}since={} HTTP/1.1\r\nHost: {}\r\n\r\n", path_, sep, cursor_, host);
       } else {
         fmt::format_to(out, "GET {} HTTP/1.1\r\nHost: {}\r\n", path_, host);
         if (!last_modified_.empty()) fmt::format_to(out, "If-Modified-Since: {}\r\n", last_modified_);
@@ -121,7 +125,8 @@ void Subscriber::write_request() {
   state_ = State::head;
   flush();
   // Nchan long polling starts from the oldest buffered message: subscribed once the request is out.
-  if (settings_->transport == Transport::longpoll && settings_->lp_style == LongPollStyle::nchan && fd_ >= 0) mark_ready();
+  if (settings_->transport == Transport::longpoll && settings_->lp_style == LongPollStyle::nchan && fd_ >= 0)
+    mark_ready();
 }
 
 void Subscriber::flush() {
@@ -238,7 +243,8 @@ void Subscriber::handle_ws_event(const WsEvent& event, std::int64_t now) {
       append_client_frame(out_, ws_opcode::close, event.payload.substr(0, 2), next_random());
       flush();
       return fail("WebSocket closed by the server");
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -269,7 +275,8 @@ void Subscriber::finish_poll(std::int64_t now) {
   }
   buf_.consume_body(body.size());
   if (!ready_ && !cursor_.empty()) mark_ready();
-  if (settings_->lp_style == LongPollStyle::herald && cursor_.empty()) return fail("long poll answered without a cursor");
+  if (settings_->lp_style == LongPollStyle::herald && cursor_.empty())
+    return fail("long poll answered without a cursor");
   if (head_.connection_close) {
     close_fd();
     return connect();

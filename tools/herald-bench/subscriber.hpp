@@ -5,6 +5,9 @@
 // latency samples.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "http_response.hpp"
 #include "loop_context.hpp"
 #include "options.hpp"
@@ -12,9 +15,6 @@
 #include "sequence_tracker.hpp"
 #include "target.hpp"
 #include "ws_frame.hpp"
-
-#include <cstdint>
-#include <string>
 
 namespace bench {
 

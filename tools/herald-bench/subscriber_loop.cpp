@@ -18,7 +18,9 @@ SubscriberLoop::~SubscriberLoop() {
   if (ctx_.epfd >= 0) close(ctx_.epfd);
 }
 
-void SubscriberLoop::start() { thread_ = std::thread([this] { run(); }); }
+void SubscriberLoop::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void SubscriberLoop::stop() {
   stop_.store(true);

@@ -3,13 +3,13 @@
 // main thread reads while it waits.
 #pragma once
 
-#include "clock.hpp"
-#include "loop_context.hpp"
-#include "subscriber.hpp"
-
 #include <atomic>
 #include <thread>
 #include <vector>
+
+#include "clock.hpp"
+#include "loop_context.hpp"
+#include "subscriber.hpp"
 
 namespace bench {
 

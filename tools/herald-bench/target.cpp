@@ -82,7 +82,8 @@ std::string expand_channel(std::string_view path_template, std::string_view chan
 }
 
 int open_connection(const Target& target, bool non_blocking) {
-  int fd = socket(target.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (non_blocking ? SOCK_NONBLOCK : 0), 0);
+  int fd =
+      socket(target.address.ss_family, SOCK_STREAM | SOCK_CLOEXEC | (non_blocking ? SOCK_NONBLOCK : 0), 0);
   if (fd < 0) return -1;
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

@@ -3,12 +3,12 @@
 // control frames reported separately). Also the random Sec-WebSocket-Key.
 #pragma once
 
-#include "http_response.hpp"
-#include "recv_buffer.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "http_response.hpp"
+#include "recv_buffer.hpp"
 
 namespace bench {
 
@@ -34,7 +34,7 @@ class WsFrameDecoder {
   void release(RecvBuffer& buf);
 
  private:
-  int message_opcode_ = 0;      // opcode of the fragmented message being reassembled
+  int message_opcode_ = 0;  // opcode of the fragmented message being reassembled
   std::size_t release_raw_ = 0;
   std::size_t release_body_ = 0;
 };

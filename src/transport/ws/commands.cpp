@@ -9,7 +9,9 @@ namespace herald::ws {
 namespace json = boost::json;
 namespace {
 
-ApiError invalid(std::string message) { return {http::status::bad_request, "invalid_field", std::move(message)}; }
+ApiError invalid(std::string message) {
+  return {http::status::bad_request, "invalid_field", std::move(message)};
+}
 
 std::optional<Op> op_named(std::string_view name) {
   if (name == "subscribe") return Op::subscribe;
@@ -38,13 +40,15 @@ std::optional<ApiError> read_since_and_limit(const json::object& object, Command
   if (const json::value* limit = object.if_contains("limit"); limit != nullptr && !limit->is_null()) {
     if (!limit->is_int64() && !limit->is_uint64()) return invalid("limit must be a positive integer");
     if (limit->is_int64() && limit->get_int64() <= 0) return invalid("limit must be a positive integer");
-    std::uint64_t n = limit->is_int64() ? static_cast<std::uint64_t>(limit->get_int64()) : limit->get_uint64();
+    std::uint64_t n =
+        limit->is_int64() ? static_cast<std::uint64_t>(limit->get_int64()) : limit->get_uint64();
     command.limit = static_cast<std::size_t>(std::min<std::uint64_t>(n, 1000));
   }
   return std::nullopt;
 }
 
-std::optional<ApiError> read_arguments(const json::object& object, Command& command, const PublishLimits& limits) {
+std::optional<ApiError> read_arguments(const json::object& object, Command& command,
+                                       const PublishLimits& limits) {
   switch (command.op) {
     case Op::ping:
       return std::nullopt;
@@ -70,7 +74,8 @@ std::optional<ApiError> read_arguments(const json::object& object, Command& comm
 std::variant<Command, CommandError> parse_command(std::string_view text, const PublishLimits& limits) {
   boost::system::error_code ec;
   json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
-  if (ec) return CommandError{"null", {http::status::bad_request, "bad_json", "the message is not valid JSON"}};
+  if (ec)
+    return CommandError{"null", {http::status::bad_request, "bad_json", "the message is not valid JSON"}};
   if (!root.is_object()) return CommandError{"null", invalid("a command must be a JSON object")};
   const json::object& object = root.get_object();
 
@@ -81,11 +86,13 @@ std::variant<Command, CommandError> parse_command(std::string_view text, const P
     command.id = json::serialize(*id);
   }
   const json::value* op = object.if_contains("op");
-  if (op == nullptr || !op->is_string()) return CommandError{command.id, invalid("op is required and must be a string")};
+  if (op == nullptr || !op->is_string())
+    return CommandError{command.id, invalid("op is required and must be a string")};
   auto known = op_named(op->get_string());
   if (!known)
-    return CommandError{command.id, {http::status::bad_request, "unknown_op",
-                                     "unknown op \"" + std::string(op->get_string()) + "\""}};
+    return CommandError{
+        command.id,
+        {http::status::bad_request, "unknown_op", "unknown op \"" + std::string(op->get_string()) + "\""}};
   command.op = *known;
   if (auto error = read_arguments(object, command, limits)) return CommandError{command.id, *error};
   return command;
@@ -117,7 +124,8 @@ std::string error_reply(std::string_view id, const ApiError& error) {
   return reply;
 }
 
-std::string subscribe_reply(std::string_view id, const std::string& channel, const Cursor& cursor, bool recovered) {
+std::string subscribe_reply(std::string_view id, const std::string& channel, const Cursor& cursor,
+                            bool recovered) {
   json::object fields;
   fields["channel"] = channel;
   fields["cursor"] = cursor.to_string();

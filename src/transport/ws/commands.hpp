@@ -36,7 +36,8 @@ std::string ok_reply(std::string_view id, std::string_view fields = {});
 // {"id":ID,"ok":false,"error":{"code":…,"message":…}}
 std::string error_reply(std::string_view id, const ApiError& error);
 // {"id":ID,"ok":true,"channel":…,"cursor":…,"recovered":…}
-std::string subscribe_reply(std::string_view id, const std::string& channel, const Cursor& cursor, bool recovered);
+std::string subscribe_reply(std::string_view id, const std::string& channel, const Cursor& cursor,
+                            bool recovered);
 // {"op":"gap","channel":…,"requested":…,"continue_from":…}
 std::string gap_push(const Gap& gap);
 

@@ -27,11 +27,13 @@ HeaderParse parse_client_header(std::string_view bytes, bool rsv1_allowed, std::
   bool masked = b[1] & 0x80;
   std::uint64_t length = b[1] & 0x7F;
 
-  if (rsv23 || (header.rsv1 && !rsv1_allowed)) return failure(close_code::protocol_error, "reserved bits set");
+  if (rsv23 || (header.rsv1 && !rsv1_allowed))
+    return failure(close_code::protocol_error, "reserved bits set");
   if (!is_known_opcode(opcode)) return failure(close_code::protocol_error, "unknown opcode");
   header.opcode = static_cast<Opcode>(opcode);
   bool control = opcode >= 8;
-  if (control && (!header.fin || length > 125)) return failure(close_code::protocol_error, "invalid control frame");
+  if (control && (!header.fin || length > 125))
+    return failure(close_code::protocol_error, "invalid control frame");
   if (control && header.rsv1) return failure(close_code::protocol_error, "compressed control frame");
   if (!masked) return failure(close_code::protocol_error, "client frames must be masked");
 
@@ -42,7 +44,8 @@ HeaderParse parse_client_header(std::string_view bytes, bool rsv1_allowed, std::
     length = 0;
     for (std::size_t i = 0; i < extra; ++i) length = (length << 8) | b[at + i];
     at += extra;
-    if (extra == 8 && (length >> 63) != 0) return failure(close_code::protocol_error, "invalid payload length");
+    if (extra == 8 && (length >> 63) != 0)
+      return failure(close_code::protocol_error, "invalid payload length");
   }
   if (length > max_payload) return failure(close_code::too_big, "message too big");
   if (bytes.size() < at + 4) return {};
@@ -70,7 +73,8 @@ std::string server_frame_header(Opcode opcode, std::uint64_t payload_length, boo
     header += static_cast<char>(payload_length & 0xFF);
   } else {
     header += static_cast<char>(127);
-    for (int shift = 56; shift >= 0; shift -= 8) header += static_cast<char>((payload_length >> shift) & 0xFF);
+    for (int shift = 56; shift >= 0; shift -= 8)
+      header += static_cast<char>((payload_length >> shift) & 0xFF);
   }
   return header;
 }
@@ -88,7 +92,8 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
   reason = reason.substr(0, 123);
   // Never cut a UTF-8 character in two: back up to the start of the one the cut falls into.
   if (reason.size() == 123)
-    while (!reason.empty() && (static_cast<unsigned char>(reason.back()) & 0xC0) == 0x80) reason.remove_suffix(1);
+    while (!reason.empty() && (static_cast<unsigned char>(reason.back()) & 0xC0) == 0x80)
+      reason.remove_suffix(1);
   if (!reason.empty() && static_cast<unsigned char>(reason.back()) >= 0xC0) reason.remove_suffix(1);
   payload += reason;
   return payload;

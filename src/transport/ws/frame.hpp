@@ -51,7 +51,8 @@ HeaderParse parse_client_header(std::string_view bytes, bool rsv1_allowed, std::
 void unmask(char* payload, std::size_t size, const std::array<std::uint8_t, 4>& mask, std::size_t offset = 0);
 
 // The header of an unmasked server frame carrying `payload_length` bytes.
-std::string server_frame_header(Opcode opcode, std::uint64_t payload_length, bool fin = true, bool rsv1 = false);
+std::string server_frame_header(Opcode opcode, std::uint64_t payload_length, bool fin = true,
+                                bool rsv1 = false);
 
 // A whole unmasked server frame.
 std::string server_frame(Opcode opcode, std::string_view payload, bool rsv1 = false);

@@ -53,7 +53,8 @@ bool is_valid_key(std::string_view key) {
   if (key.size() != 24 || !key.ends_with("==")) return false;
   if (!std::all_of(key.begin(), key.begin() + 22, is_base64_char)) return false;
   unsigned char decoded[24];
-  int size = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(key.data()), static_cast<int>(key.size()));
+  int size = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(key.data()),
+                             static_cast<int>(key.size()));
   return size == 18;  // 16 bytes plus the two padding bytes EVP_DecodeBlock counts
 }
 
@@ -74,7 +75,8 @@ HttpResponse refusal(http::status status, std::string code, std::string message)
   return error_response({status, std::move(code), std::move(message)});
 }
 
-std::string build_response(std::string_view key, bool subprotocol, const std::optional<std::string>& deflate) {
+std::string build_response(std::string_view key, bool subprotocol,
+                           const std::optional<std::string>& deflate) {
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\n"
       "Upgrade: websocket\r\n"
@@ -99,7 +101,8 @@ std::string accept_key(std::string_view client_key) {
   return std::string(reinterpret_cast<char*>(encoded), size);
 }
 
-bool is_origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& allowed) {
+bool is_origin_allowed(std::string_view origin, std::string_view host,
+                       const std::vector<std::string>& allowed) {
   for (const auto& entry : allowed)
     if (entry == "*" || lower(entry) == lower(origin)) return true;
   // An origin is "scheme://host[:port]" and nothing more. (Parsed by hand: a general URL parser that
@@ -117,7 +120,8 @@ bool is_origin_allowed(std::string_view origin, std::string_view host, const std
 }
 
 std::optional<std::string> negotiate_deflate(std::string_view extensions_header) {
-  constexpr std::string_view kAnswer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+  constexpr std::string_view kAnswer =
+      "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
   for (auto offer : split(extensions_header, ',')) {
     auto params = split(offer, ';');
     if (lower(params.front()) != "permessage-deflate") continue;
@@ -148,23 +152,28 @@ bool accepts_deflate_offer(std::string_view extensions_header) {
   return negotiate_deflate(extensions_header).has_value();
 }
 
-std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request, const HandshakeOptions& options) {
+std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request,
+                                                       const HandshakeOptions& options) {
   if (!has_token(request.header(http::field::upgrade), "websocket") ||
       !has_token(request.header(http::field::connection), "upgrade"))
-    return refusal(http::status::bad_request, "invalid_field", "this endpoint needs a WebSocket upgrade request");
+    return refusal(http::status::bad_request, "invalid_field",
+                   "this endpoint needs a WebSocket upgrade request");
   if (request.header(http::field::sec_websocket_version) != "13") {
-    auto response = refusal(http::status::upgrade_required, "invalid_field", "only WebSocket version 13 is supported");
+    auto response =
+        refusal(http::status::upgrade_required, "invalid_field", "only WebSocket version 13 is supported");
     response.set(http::field::sec_websocket_version, "13");
     return response;
   }
   std::string_view key = request.header(http::field::sec_websocket_key);
   if (!is_valid_key(key))
-    return refusal(http::status::bad_request, "invalid_field", "Sec-WebSocket-Key must be 16 bytes in base64");
+    return refusal(http::status::bad_request, "invalid_field",
+                   "Sec-WebSocket-Key must be 16 bytes in base64");
   std::string_view origin = request.header(http::field::origin);
   static const std::vector<std::string> kNone;
   if (!origin.empty() && !is_origin_allowed(origin, request.header(http::field::host),
                                             options.allowed_origins ? *options.allowed_origins : kNone))
-    return refusal(http::status::forbidden, "forbidden", "pages from this origin may not open WebSockets here");
+    return refusal(http::status::forbidden, "forbidden",
+                   "pages from this origin may not open WebSockets here");
 
   bool subprotocol = false;
   std::string offered_protocols = request.header_list(http::field::sec_websocket_protocol);
@@ -174,7 +183,8 @@ std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& reques
     return refusal(http::status::bad_request, "invalid_field",
                    "unsupported subprotocol: herald speaks " + std::string(kSubprotocol));
   std::optional<std::string> deflate;
-  if (options.deflate_enabled) deflate = negotiate_deflate(request.header_list(http::field::sec_websocket_extensions));
+  if (options.deflate_enabled)
+    deflate = negotiate_deflate(request.header_list(http::field::sec_websocket_extensions));
   return Handshake{build_response(key, subprotocol, deflate), deflate.has_value()};
 }
 

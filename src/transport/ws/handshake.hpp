@@ -24,13 +24,15 @@ struct Handshake {
 };
 
 // The accepted handshake, or the HTTP response that refuses it.
-std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request, const HandshakeOptions& options);
+std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request,
+                                                       const HandshakeOptions& options);
 
 // Sec-WebSocket-Accept for a client's Sec-WebSocket-Key.
 std::string accept_key(std::string_view client_key);
 
 // Whether a browser page from `origin` may open a socket to a server reached as `host`.
-bool is_origin_allowed(std::string_view origin, std::string_view host, const std::vector<std::string>& allowed);
+bool is_origin_allowed(std::string_view origin, std::string_view host,
+                       const std::vector<std::string>& allowed);
 
 // The Sec-WebSocket-Extensions answer to the first permessage-deflate offer herald can accept, if any.
 std::optional<std::string> negotiate_deflate(std::string_view extensions_header);

@@ -1,10 +1,10 @@
 // WebSocket sessions (see session.hpp).
 #include "transport/ws/session.hpp"
 
-#include <algorithm>
-
-#include <boost/beast/core/tcp_stream.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/beast/core/tcp_stream.hpp>
 
 #include "core/channel_feed.hpp"
 #include "core/utf8.hpp"
@@ -74,8 +74,10 @@ class Session final : public Connection,
     }
     if (writer_.stalled(now)) return slow_consumer();
     const Config& config = worker_.config();
-    if (now - last_received_ > seconds(config.ws_idle_timeout)) return fail(close_code::going_away, "idle timeout");
-    if (now - last_received_ >= seconds(config.ws_ping_interval) && now - last_ping_ >= seconds(config.ws_ping_interval)) {
+    if (now - last_received_ > seconds(config.ws_idle_timeout))
+      return fail(close_code::going_away, "idle timeout");
+    if (now - last_received_ >= seconds(config.ws_ping_interval) &&
+        now - last_ping_ >= seconds(config.ws_ping_interval)) {
       last_ping_ = now;
       send_control(Opcode::ping, "");
     }
@@ -176,7 +178,8 @@ class Session final : public Connection,
     std::size_t used = 0;
     const std::uint64_t max_payload = worker_.config().ws_max_message_bytes;
     while (!closing_) {
-      HeaderParse parse = parse_client_header(std::string_view(data + used, size - used), deflate_, max_payload);
+      HeaderParse parse =
+          parse_client_header(std::string_view(data + used, size - used), deflate_, max_payload);
       if (parse.status == ParseStatus::failed) {
         fail(parse.close_code, parse.reason);
         break;
@@ -201,7 +204,8 @@ class Session final : public Connection,
       case Opcode::close:
         return on_close_frame(payload);
       case Opcode::continuation:
-        if (!in_message_ || header.rsv1) return fail(close_code::protocol_error, "unexpected continuation frame");
+        if (!in_message_ || header.rsv1)
+          return fail(close_code::protocol_error, "unexpected continuation frame");
         break;
       case Opcode::text:
       case Opcode::binary:
@@ -227,13 +231,15 @@ class Session final : public Connection,
       std::string inflated;
       auto status = inflate_message(message_, worker_.config().ws_max_message_bytes, inflated);
       if (status == InflateStatus::too_big) return fail(close_code::too_big, "message too big");
-      if (status == InflateStatus::corrupt) return fail(close_code::invalid_payload, "invalid compressed data");
+      if (status == InflateStatus::corrupt)
+        return fail(close_code::invalid_payload, "invalid compressed data");
       message_ = std::move(inflated);
     }
     if (message_opcode_ == Opcode::text && !is_valid_utf8(message_))
       return fail(close_code::invalid_payload, "text message is not valid UTF-8");
     if (mode_ == Mode::echo) return queue_frame(server_frame(message_opcode_, message_));
-    if (message_opcode_ == Opcode::binary) return fail(close_code::unsupported_data, "binary frames are not supported");
+    if (message_opcode_ == Opcode::binary)
+      return fail(close_code::unsupported_data, "binary frames are not supported");
     try {
       run_command(message_);
     } catch (const std::exception& error) {
@@ -249,7 +255,8 @@ class Session final : public Connection,
       code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
                                         static_cast<unsigned char>(payload[1]));
       if (!is_valid_close_code(code)) return fail(close_code::protocol_error, "invalid close code");
-      if (!is_valid_utf8(payload.substr(2))) return fail(close_code::invalid_payload, "close reason is not UTF-8");
+      if (!is_valid_utf8(payload.substr(2)))
+        return fail(close_code::invalid_payload, "close reason is not UTF-8");
     }
     begin_close(code, "");
   }
@@ -258,7 +265,8 @@ class Session final : public Connection,
   void run_command(std::string_view text) {
     PublishLimits limits{worker_.config().max_message_bytes, 1};
     auto parsed = parse_command(text, limits);
-    if (auto* error = std::get_if<CommandError>(&parsed)) return send_text(error_reply(error->id, error->error));
+    if (auto* error = std::get_if<CommandError>(&parsed))
+      return send_text(error_reply(error->id, error->error));
     Command& command = std::get<Command>(parsed);
     switch (command.op) {
       case Op::ping:
@@ -279,9 +287,10 @@ class Session final : public Connection,
       return send_text(error_reply(command.id, {http::status::bad_request, "already_subscribed",
                                                 "already subscribed to " + command.channel}));
     if (subscriptions_.size() >= worker_.config().ws_max_channels)
-      return send_text(error_reply(command.id, {http::status::bad_request, "too_many_channels",
-                                                "a connection subscribes to at most " +
-                                                    std::to_string(worker_.config().ws_max_channels) + " channels"}));
+      return send_text(
+          error_reply(command.id, {http::status::bad_request, "too_many_channels",
+                                   "a connection subscribes to at most " +
+                                       std::to_string(worker_.config().ws_max_channels) + " channels"}));
     auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
     ChannelFeed& started = *feed;
     subscriptions_.push_back(Subscription{std::move(feed), command.id});
@@ -291,11 +300,11 @@ class Session final : public Connection,
   void unsubscribe(const Command& command) {
     auto it = find_subscription(command.channel);
     if (it == subscriptions_.end())
-      return send_text(error_reply(command.id, {http::status::bad_request, "not_subscribed",
-                                                "not subscribed to " + command.channel}));
+      return send_text(error_reply(
+          command.id, {http::status::bad_request, "not_subscribed", "not subscribed to " + command.channel}));
     if (!it->feed->started())  // its subscribe is still waiting for a reply: it gets one now
       send_text(error_reply(it->reply_id, {http::status::bad_request, "cancelled",
-                                                  "unsubscribed before the subscription started"}));
+                                           "unsubscribed before the subscription started"}));
     retire(it);
     send_text(ok_reply(command.id));
   }
@@ -319,7 +328,8 @@ class Session final : public Connection,
             return self->send_text(
                 error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
           if (!outcome.duplicate) self->worker_.metrics().published();
-          self->worker_.metrics().publish_duration(std::chrono::duration<double>(Clock::now() - started).count());
+          self->worker_.metrics().publish_duration(
+              std::chrono::duration<double>(Clock::now() - started).count());
           self->send_text(ok_reply(id, publish_result_json(channel, outcome)));
         });
   }
@@ -328,14 +338,15 @@ class Session final : public Connection,
     HistoryRequest request{command.channel, std::move(command.since), command.limit};
     worker_.state().engine->history(
         worker_.id(), std::move(request),
-        [self = this->shared_from_this(), id = command.id, channel = command.channel](HistoryOutcome outcome) {
+        [self = this->shared_from_this(), id = command.id,
+         channel = command.channel](HistoryOutcome outcome) {
           if (outcome.status != EngineStatus::ok)
             return self->send_text(
                 error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
           self->worker_.metrics().delivered(Delivery::history, outcome.messages.size());
           if (outcome.gap) self->worker_.metrics().gap();
-          self->send_text(
-              ok_reply(id, poll_response_json(channel, outcome.messages, outcome.cursor, outcome.gap, outcome.more)));
+          self->send_text(ok_reply(
+              id, poll_response_json(channel, outcome.messages, outcome.cursor, outcome.gap, outcome.more)));
         });
   }
 
@@ -441,6 +452,7 @@ void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOp
   std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), std::move(options))->start();
 }
 
-template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot, SessionOptions);
+template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,
+                                                   SessionOptions);
 
 }  // namespace herald::ws
