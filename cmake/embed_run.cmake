@@ -1,6 +1,6 @@
 # Script half of embed_files.cmake: writes the generated source. Invoked with -DOUTPUT and -DFILES.
 string(REPLACE "|" ";" FILES "${FILES}")
-set(body "// Generated from web/ by cmake/embed_run.cmake. Do not edit.\n#include \"server/web_assets.hpp\"\n\nnamespace herald {\nnamespace {\n")
+set(body "// Generated from web/ by cmake/embed_run.cmake. Do not edit.\n#include \"transport/web_assets.hpp\"\n\nnamespace herald {\nnamespace {\n")
 set(table "")
 set(index 0)
 foreach(file ${FILES})

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
+scripts/check-layers.sh
 scripts/build.sh -DHERALD_BUILD_TESTS=ON
 
 echo "== unit tests"

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "core/channel_feed.hpp"
-#include "core/hub.hpp"
-#include "core/message.hpp"
 #include "core/resume_token.hpp"
-#include "engine/memory_engine.hpp"
-#include "transport/outbound_queue.hpp"
+#include "engine/memory/memory_engine.hpp"
+#include "protocol/encoded_message.hpp"
+#include "pubsub/channel_feed.hpp"
+#include "pubsub/hub.hpp"
+#include "runtime/outbound_queue.hpp"
 
 namespace herald {
 namespace {

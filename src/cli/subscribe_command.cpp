@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"
-#include "transport/sse_parser.hpp"
+#include "protocol/sse/sse_parser.hpp"
 
 namespace herald::cli {
 namespace {

@@ -13,7 +13,4 @@ struct Gap {
   Cursor continue_from;
 };
 
-// {"channel":…,"requested":…,"continue_from":…}
-std::string gap_to_json(const Gap& gap);
-
 }  // namespace herald

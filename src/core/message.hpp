@@ -1,11 +1,10 @@
-// One published message, immutable once made and shared by every subscriber on every thread. It carries
-// its encodings for each transport, made once when the message is published (encode once, write many).
+// One published message as the channel model sees it: which channel, where it sits in that channel's
+// stream (epoch and offset), when it was published and under which event name. Plain data: the
+// payload travels with the message's wire encodings (protocol/encoded_message.hpp), which are made
+// once per message and shared by every subscriber.
 #pragma once
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <string>
-#include <string_view>
 
 #include "core/cursor.hpp"
 
@@ -15,43 +14,10 @@ struct Message {
   std::string channel;
   std::string epoch;
   std::uint64_t offset = 0;
-  std::int64_t time_ms = 0;
+  std::int64_t time_ms = 0;  // milliseconds since the Unix epoch
   std::string event;
 
-  // {"channel":…,"epoch":…,"offset":…,"cursor":…,"time":…,"event":…,"data":…} on one line.
-  std::string envelope;
-  std::size_t data_at = 0;  // the data's JSON text is envelope[data_at, size()-1)
-
-  // SSE event with the envelope as data, starting with "id: <cursor>\n". Streams of several channels
-  // write their own id line followed by the part from sse_body_at ("event: …").
-  std::string sse;
-  std::size_t sse_body_at = 0;
-
-  // The same with the payload itself as data (SSE format=raw).
-  std::string sse_raw;
-  std::size_t sse_raw_body_at = 0;
-
-  // WebSocket text frame (unmasked, so the same bytes for every connection) of
-  // {"op":"message",…the envelope's fields…}.
-  std::string ws_frame;
-  std::size_t ws_payload_at = 0;  // the payload is ws_frame[ws_payload_at, size())
-
-  // The same frame compressed for permessage-deflate: made by the first connection that needs it,
-  // then shared by all.
-  const std::string& ws_deflated_frame() const;
-
-  std::string_view data_json() const;
   Cursor cursor() const { return Cursor{epoch, offset}; }
-
- private:
-  mutable std::once_flag deflate_once_;
-  mutable std::string ws_deflated_frame_;
 };
-
-using MessagePtr = std::shared_ptr<const Message>;
-
-// Builds a message and all its encodings. `data_json` must be valid, serialized JSON.
-MessagePtr make_message(std::string channel, std::string epoch, std::uint64_t offset, std::int64_t time_ms,
-                        std::string event, std::string_view data_json);
 
 }  // namespace herald

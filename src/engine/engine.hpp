@@ -11,26 +11,21 @@
 #include <vector>
 
 #include "core/gap.hpp"
-#include "core/message.hpp"
+#include "core/publish.hpp"
+#include "protocol/encoded_message.hpp"
 
 namespace herald {
 
 using WorkerId = unsigned;
+// Workers are numbered 0 to kMaxWorkers - 1, so an engine can keep the set of workers watching a channel
+// in one 64-bit word (the memory engine does).
+inline constexpr unsigned kMaxWorkers = 64;
 
 enum class EngineStatus { ok, unavailable };
 
-struct PublishRequest {
-  std::string channel;
-  std::string event;            // a valid event name
-  std::string data_json;        // serialized JSON
-  std::string idempotency_key;  // empty: none
-};
-
-struct PublishOutcome {
+struct PublishOutcome : PublishResult {
   EngineStatus status = EngineStatus::ok;
   std::string error;  // why, when unavailable
-  Cursor cursor;
-  bool duplicate = false;  // an earlier publish with the same idempotency key answered
 };
 
 struct HistoryRequest {

@@ -6,7 +6,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include "server/connection_slot.hpp"
+#include "runtime/connection_slot.hpp"
 #include "transport/http_session.hpp"
 
 namespace herald {

@@ -4,7 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 
-#include "server/worker.hpp"
+#include "runtime/worker.hpp"
 
 namespace herald {
 

@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "server/config.hpp"
+#include "server/config_loader.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
 

@@ -7,10 +7,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "engine/memory_engine.hpp"
+#include "engine/memory/memory_engine.hpp"
+#include "runtime/worker.hpp"
 #include "server/listen_address.hpp"
 #include "server/listener.hpp"
-#include "server/worker.hpp"
 
 namespace herald {
 namespace asio = boost::asio;

@@ -1,6 +1,6 @@
 // The `herald serve` process: workers, engine, listeners, and the graceful shutdown on SIGTERM/SIGINT.
 #pragma once
-#include "server/config.hpp"
+#include "runtime/config.hpp"
 
 namespace herald {
 

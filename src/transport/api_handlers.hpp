@@ -3,8 +3,8 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
-#include "server/worker.hpp"
-#include "transport/http_request.hpp"
+#include "protocol/http/http_request.hpp"
+#include "runtime/worker.hpp"
 
 namespace herald {
 

@@ -1,9 +1,9 @@
 // GET /api/history: simple polling (see api_handlers.hpp and docs/protocol.md).
 #include <boost/asio/use_awaitable.hpp>
 
+#include "engine/engine_async.hpp"
+#include "protocol/http/poll_api.hpp"
 #include "transport/api_handlers.hpp"
-#include "transport/engine_async.hpp"
-#include "transport/poll_api.hpp"
 
 namespace herald {
 namespace asio = boost::asio;

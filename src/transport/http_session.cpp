@@ -10,14 +10,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "transport/api_error.hpp"
+#include "protocol/http/api_error.hpp"
+#include "protocol/http/router.hpp"
+#include "protocol/ws/handshake.hpp"
+#include "runtime/socket_of.hpp"
 #include "transport/api_handlers.hpp"
 #include "transport/longpoll.hpp"
-#include "transport/router.hpp"
-#include "transport/socket_of.hpp"
 #include "transport/sse_stream.hpp"
-#include "transport/ws/handshake.hpp"
-#include "transport/ws/session.hpp"
+#include "transport/ws_session.hpp"
 
 namespace herald {
 namespace asio = boost::asio;

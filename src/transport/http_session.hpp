@@ -2,8 +2,8 @@
 // them and writes responses, keeping the connection alive between requests. An SSE request hands the
 // connection over to an SSE stream. Written over any Beast stream type, so TLS fits the same code.
 #pragma once
-#include "server/connection_slot.hpp"
-#include "server/worker.hpp"
+#include "runtime/connection_slot.hpp"
+#include "runtime/worker.hpp"
 
 namespace herald {
 

@@ -8,9 +8,9 @@
 #include <memory>
 #include <optional>
 
-#include "core/channel_feed.hpp"
-#include "server/worker.hpp"
-#include "transport/poll_api.hpp"
+#include "protocol/http/poll_api.hpp"
+#include "pubsub/channel_feed.hpp"
+#include "runtime/worker.hpp"
 
 namespace herald {
 

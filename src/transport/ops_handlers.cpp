@@ -2,9 +2,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "server/web_assets.hpp"
-#include "transport/api_error.hpp"
+#include "protocol/http/api_error.hpp"
 #include "transport/api_handlers.hpp"
+#include "transport/web_assets.hpp"
 
 namespace herald {
 namespace {

@@ -4,9 +4,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
+#include "engine/engine_async.hpp"
+#include "protocol/http/publish_api.hpp"
 #include "transport/api_handlers.hpp"
-#include "transport/engine_async.hpp"
-#include "transport/publish_api.hpp"
 
 namespace herald {
 namespace asio = boost::asio;

@@ -7,13 +7,14 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/json.hpp>
 
-#include "core/channel_feed.hpp"
 #include "core/channel_name.hpp"
 #include "core/resume_token.hpp"
-#include "transport/outbound_queue.hpp"
-#include "transport/queued_writer.hpp"
-#include "transport/socket_of.hpp"
-#include "transport/sse_format.hpp"
+#include "protocol/gap_json.hpp"
+#include "protocol/sse/sse_format.hpp"
+#include "pubsub/channel_feed.hpp"
+#include "runtime/outbound_queue.hpp"
+#include "runtime/queued_writer.hpp"
+#include "runtime/socket_of.hpp"
 
 namespace herald {
 namespace asio = boost::asio;

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "core/cursor.hpp"
-#include "server/connection_slot.hpp"
-#include "server/worker.hpp"
-#include "transport/api_error.hpp"
+#include "protocol/http/api_error.hpp"
+#include "runtime/connection_slot.hpp"
+#include "runtime/worker.hpp"
 
 namespace herald {
 

@@ -1,0 +1,1 @@
+// Compiled only to build the precompiled header that every layer of herald reuses (CMakeLists.txt).

@@ -1,0 +1,209 @@
+// Memory engine (see memory_engine.hpp).
+#include "engine/memory/memory_engine.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "core/clock.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+
+MemoryEngine::Shard::Shard(const asio::any_io_executor& executor, const MemoryEngineConfig& config)
+    : idempotency(config.idempotency_window_ms, config.idempotency_max_entries),
+      sweep_timer(executor),
+      random(std::random_device{}()) {}
+
+MemoryEngine::MemoryEngine(WorkerPorts ports, MemoryEngineConfig config)
+    : ports_(std::move(ports)), config_(config) {
+  for (const auto& executor : ports_.executors) shards_.push_back(std::make_unique<Shard>(executor, config_));
+}
+
+MemoryEngine::~MemoryEngine() = default;
+
+WorkerId MemoryEngine::owner_of(const std::string& channel) const {
+  return static_cast<WorkerId>(std::hash<std::string>{}(channel) % shards_.size());
+}
+
+template <typename Function>
+void MemoryEngine::run_on(WorkerId worker, Function&& function) {
+  asio::post(ports_.executors[worker], std::forward<Function>(function));
+}
+
+template <typename Function>
+void MemoryEngine::run_as_owner(WorkerId caller, WorkerId owner, Function&& function) {
+  // The caller runs on its worker's thread: when that worker owns the shard, no hop is needed. Calls
+  // from one worker still take effect in the order made, since all of them are then immediate.
+  if (caller == owner)
+    function();
+  else
+    run_on(owner, std::forward<Function>(function));
+}
+
+std::string MemoryEngine::new_epoch(Shard& shard) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string epoch(8, ' ');
+  std::uniform_int_distribution<int> pick(0, 35);
+  for (char& c : epoch) c = kAlphabet[pick(shard.random)];
+  return epoch;
+}
+
+MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::string& name,
+                                                    std::int64_t now_ms) {
+  auto it = shard.channels.find(name);
+  if (it == shard.channels.end()) {
+    if (channel_count_.load(std::memory_order_relaxed) >= config_.max_channels) return nullptr;
+    Channel channel{new_epoch(shard), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0,
+                    now_ms};
+    it = shard.channels.emplace(name, std::move(channel)).first;
+    channel_count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  it->second.last_active_ms = now_ms;
+  return &it->second;
+}
+
+void MemoryEngine::publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) {
+  WorkerId owner = owner_of(request.channel);
+  run_as_owner(from, owner,
+               [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+                 PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
+                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
+                   done(std::move(outcome));
+                 });
+               });
+}
+
+PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& request) {
+  std::int64_t now = now_unix_ms();
+  PublishOutcome outcome;
+  if (!request.idempotency_key.empty()) {
+    if (auto earlier = shard.idempotency.find(request.channel, request.idempotency_key, now)) {
+      outcome.cursor = *earlier;
+      outcome.duplicate = true;
+      return outcome;
+    }
+  }
+  Channel* channel = find_or_create(shard, request.channel, now);
+  if (channel == nullptr) {
+    outcome.status = EngineStatus::unavailable;
+    outcome.error = "channel limit reached";
+    return outcome;
+  }
+  channel->ring.trim(now);
+  auto message = make_message(request.channel, channel->epoch, channel->last_offset + 1, now,
+                              std::move(request.event), request.data_json);
+  channel->last_offset = message->offset;
+  channel->ring.append(message);
+  outcome.cursor = message->cursor();
+  if (!request.idempotency_key.empty())
+    shard.idempotency.remember(request.channel, request.idempotency_key, outcome.cursor, now);
+  fan_out(*channel, message);
+  return outcome;
+}
+
+void MemoryEngine::fan_out(const Channel& channel, const MessagePtr& message) {
+  for (std::uint64_t watchers = channel.watchers; watchers != 0; watchers &= watchers - 1) {
+    auto worker = static_cast<WorkerId>(__builtin_ctzll(watchers));
+    run_on(worker, [this, worker, message] { ports_.deliver(worker, message); });
+  }
+}
+
+void MemoryEngine::history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) {
+  WorkerId owner = owner_of(request.channel);
+  run_as_owner(from, owner,
+               [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
+                 HistoryOutcome outcome = history_on_owner(*shards_[owner], request);
+                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
+                   done(std::move(outcome));
+                 });
+               });
+}
+
+HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest& request) {
+  std::int64_t now = now_unix_ms();
+  Channel* channel = find_or_create(shard, request.channel, now);
+  if (channel == nullptr)
+    return HistoryOutcome{EngineStatus::unavailable, "channel limit reached", {}, {}, {}, false};
+  channel->ring.trim(now);
+  const std::uint64_t top = channel->last_offset;
+  // Retained messages are the offsets [first, top]; a position in [first - 1, top] resumes without loss.
+  const std::uint64_t first = channel->ring.empty() ? top + 1 : channel->ring.first_offset();
+
+  HistoryOutcome outcome;
+  Cursor from{channel->epoch, top};
+  if (!request.since) {
+    outcome.messages = channel->ring.newest(request.limit);
+    outcome.cursor = from;
+    return outcome;
+  }
+  const auto& since = request.since->cursor;
+  bool resumable =
+      since && since->epoch == channel->epoch && since->offset <= top && since->offset + 1 >= first;
+  if (resumable) {
+    from.offset = since->offset;
+  } else {
+    from.offset = first - 1;
+    outcome.gap = Gap{request.channel, request.since->text, from};
+  }
+  outcome.messages = channel->ring.after(from.offset, request.limit);
+  outcome.cursor = outcome.messages.empty() ? from : outcome.messages.back()->cursor();
+  outcome.more = outcome.cursor.offset < top;
+  return outcome;
+}
+
+void MemoryEngine::watch(WorkerId worker, const std::string& channel) {
+  WorkerId owner = owner_of(channel);
+  run_as_owner(worker, owner, [this, worker, owner, channel] {
+    Channel* state = find_or_create(*shards_[owner], channel, now_unix_ms());
+    if (state != nullptr) state->watchers |= std::uint64_t{1} << worker;
+  });
+}
+
+void MemoryEngine::unwatch(WorkerId worker, const std::string& channel) {
+  WorkerId owner = owner_of(channel);
+  run_as_owner(worker, owner, [this, worker, owner, channel] {
+    auto& channels = shards_[owner]->channels;
+    auto it = channels.find(channel);
+    if (it == channels.end()) return;
+    it->second.watchers &= ~(std::uint64_t{1} << worker);
+    it->second.last_active_ms = now_unix_ms();
+  });
+}
+
+void MemoryEngine::start() {
+  for (WorkerId worker = 0; worker < shards_.size(); ++worker) schedule_sweep(worker);
+}
+
+void MemoryEngine::stop() {
+  stopped_ = true;
+  for (WorkerId worker = 0; worker < shards_.size(); ++worker)
+    run_on(worker, [this, worker] { shards_[worker]->sweep_timer.cancel(); });
+}
+
+void MemoryEngine::schedule_sweep(WorkerId worker) {
+  Shard& shard = *shards_[worker];
+  shard.sweep_timer.expires_after(std::chrono::seconds(1));
+  shard.sweep_timer.async_wait([this, worker](boost::system::error_code error) {
+    if (error || stopped_) return;
+    sweep(*shards_[worker]);
+    schedule_sweep(worker);
+  });
+}
+
+void MemoryEngine::sweep(Shard& shard) {
+  std::int64_t now = now_unix_ms();
+  shard.idempotency.expire(now);
+  for (auto it = shard.channels.begin(); it != shard.channels.end();) {
+    Channel& channel = it->second;
+    channel.ring.trim(now);
+    bool idle = channel.watchers == 0 && channel.ring.empty() &&
+                now - channel.last_active_ms > config_.channel_idle_ms;
+    if (idle) {
+      it = shard.channels.erase(it);
+      channel_count_.fetch_sub(1, std::memory_order_relaxed);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace herald

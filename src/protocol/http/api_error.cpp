@@ -1,0 +1,26 @@
+// API error responses (see api_error.hpp).
+#include "protocol/http/api_error.hpp"
+
+#include <boost/json.hpp>
+
+namespace herald {
+
+HttpResponse json_response(http::status status, std::string body) {
+  HttpResponse response{status, 11};
+  response.set(http::field::content_type, "application/json");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = std::move(body);
+  response.prepare_payload();
+  return response;
+}
+
+HttpResponse error_response(const ApiError& error) {
+  boost::json::object detail;
+  detail["code"] = error.code;
+  detail["message"] = error.message;
+  boost::json::object body;
+  body["error"] = std::move(detail);
+  return json_response(error.status, boost::json::serialize(body));
+}
+
+}  // namespace herald

@@ -1,0 +1,53 @@
+// HTTP request view (see http_request.hpp).
+#include "protocol/http/http_request.hpp"
+
+#include <boost/url/parse.hpp>
+
+namespace herald {
+
+std::optional<HttpRequest> HttpRequest::from(http::request<http::string_body> message,
+                                             boost::asio::ip::address remote) {
+  auto url = boost::urls::parse_origin_form(message.target());
+  if (!url) return std::nullopt;
+  HttpRequest request;
+  request.path_ = url->path();
+  for (auto param : url->params()) request.query_.emplace_back(param.key, param.value);
+  request.message_ = std::move(message);
+  request.remote_ = remote;
+  return request;
+}
+
+std::string_view HttpRequest::header(http::field field) const {
+  auto it = message_.find(field);
+  return it == message_.end() ? std::string_view() : std::string_view(it->value());
+}
+
+std::string_view HttpRequest::header(std::string_view name) const {
+  auto it = message_.find(name);
+  return it == message_.end() ? std::string_view() : std::string_view(it->value());
+}
+
+std::string HttpRequest::header_list(http::field field) const {
+  std::string joined;
+  auto [begin, end] = message_.equal_range(field);
+  for (auto it = begin; it != end; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined += std::string_view(it->value());
+  }
+  return joined;
+}
+
+std::optional<std::string> HttpRequest::param(std::string_view name) const {
+  for (const auto& [key, value] : query_)
+    if (key == name) return value;
+  return std::nullopt;
+}
+
+std::vector<std::string> HttpRequest::params(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : query_)
+    if (key == name) values.push_back(value);
+  return values;
+}
+
+}  // namespace herald

@@ -1,0 +1,79 @@
+// Polling API parsing and encoding (see poll_api.hpp).
+#include "protocol/http/poll_api.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "core/channel_name.hpp"
+
+namespace herald {
+namespace {
+
+template <typename Number>
+std::optional<Number> parse_number(const std::string& text) {
+  Number value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !(value >= 0))
+    return std::nullopt;
+  if constexpr (std::is_floating_point_v<Number>)
+    if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits) {
+  PollParams params;
+  auto channel = request.param("channel");
+  if (!channel)
+    return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
+  if (!is_valid_channel_name(*channel))
+    return ApiError{http::status::bad_request, "invalid_channel",
+                    "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+  params.channel = std::move(*channel);
+  if (auto since = request.param("since"); since && !since->empty())
+    params.since = ResumePoint::from_text(*since);
+
+  params.limit = limits.default_limit;
+  if (auto limit = request.param("limit")) {
+    auto value = parse_number<std::size_t>(*limit);
+    if (!value || *value == 0)
+      return ApiError{http::status::bad_request, "invalid_field", "limit must be a positive integer"};
+    params.limit = std::min(*value, limits.max_limit);
+  }
+  params.timeout = limits.default_timeout;
+  if (auto timeout = request.param("timeout")) {
+    auto value = parse_number<double>(*timeout);
+    if (!value)
+      return ApiError{http::status::bad_request, "invalid_field", "timeout must be a number of seconds"};
+    params.timeout = *value;
+  }
+  params.timeout = std::min(params.timeout, limits.max_timeout);
+  return params;
+}
+
+std::string poll_response_json(const std::string& channel, const std::vector<MessagePtr>& messages,
+                               const Cursor& cursor, const std::optional<Gap>& gap, bool more) {
+  std::size_t size = 96 + channel.size();
+  for (const auto& message : messages) size += message->envelope.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += "{\"channel\":\"";
+  out += channel;  // channel names need no escaping
+  out += "\",\"messages\":[";
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i > 0) out += ',';
+    out += messages[i]->envelope;
+  }
+  out += "],\"cursor\":\"";
+  out += cursor.to_string();
+  out += "\",\"gap\":";
+  out += gap ? gap_to_json(*gap) : "null";
+  out += ",\"more\":";
+  out += more ? "true" : "false";
+  out += '}';
+  return out;
+}
+
+}  // namespace herald

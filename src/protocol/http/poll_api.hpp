@@ -1,0 +1,35 @@
+// The polling APIs' wire format (GET /api/history and GET /api/lp), without sockets: query parameters
+// in, {"channel","messages","cursor","gap","more"} out. Messages are copied in as their pre-encoded
+// envelopes.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/encoded_message.hpp"
+#include "protocol/gap_json.hpp"
+#include "protocol/http/api_error.hpp"
+
+namespace herald {
+
+struct PollParams {
+  std::string channel;
+  std::optional<ResumePoint> since;
+  std::size_t limit = 100;
+  double timeout = 0;  // seconds, long polling only
+};
+
+struct PollLimits {
+  std::size_t default_limit = 100;
+  std::size_t max_limit = 1000;
+  double default_timeout = 25;
+  double max_timeout = 55;
+};
+
+// channel (required), since, limit (clamped to max_limit), timeout (clamped to max_timeout).
+Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits);
+
+std::string poll_response_json(const std::string& channel, const std::vector<MessagePtr>& messages,
+                               const Cursor& cursor, const std::optional<Gap>& gap, bool more);
+
+}  // namespace herald

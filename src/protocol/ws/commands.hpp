@@ -1,0 +1,44 @@
+// The herald.v1 WebSocket protocol, without sockets: client commands (JSON text frames with an id and
+// an op) parsed into Command values, and the replies and pushes the server sends back.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/publish.hpp"
+#include "protocol/gap_json.hpp"
+#include "protocol/http/api_error.hpp"
+#include "protocol/http/publish_api.hpp"
+
+namespace herald::ws {
+
+enum class Op { subscribe, unsubscribe, publish, history, ping };
+
+struct Command {
+  Op op = Op::ping;
+  std::string id = "null";  // the client's id as JSON text, echoed in the reply
+  std::string channel;
+  std::optional<ResumePoint> since;  // subscribe, history
+  std::size_t limit = 100;           // history
+  PublishRequest publish;            // publish
+};
+
+struct CommandError {
+  std::string id;
+  ApiError error;
+};
+
+std::variant<Command, CommandError> parse_command(std::string_view text, const PublishLimits& limits);
+
+// {"id":ID,"ok":true} plus the members of `fields` (a JSON object's text, or empty).
+std::string ok_reply(std::string_view id, std::string_view fields = {});
+// {"id":ID,"ok":false,"error":{"code":…,"message":…}}
+std::string error_reply(std::string_view id, const ApiError& error);
+// {"id":ID,"ok":true,"channel":…,"cursor":…,"recovered":…}
+std::string subscribe_reply(std::string_view id, const std::string& channel, const Cursor& cursor,
+                            bool recovered);
+// {"op":"gap","channel":…,"requested":…,"continue_from":…}
+std::string gap_push(const Gap& gap);
+
+}  // namespace herald::ws

@@ -1,0 +1,191 @@
+// WebSocket handshake (see handshake.hpp).
+#include "protocol/ws/handshake.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <charconv>
+
+#include "protocol/http/api_error.hpp"
+
+namespace herald::ws {
+namespace {
+
+constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+// Splits a header value at `separator`, trimming each item.
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(separator, start);
+    if (end == std::string_view::npos) end = text.size();
+    items.push_back(trim(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return items;
+}
+
+bool has_token(std::string_view header, std::string_view token) {
+  for (auto item : split(header, ','))
+    if (lower(item) == token) return true;
+  return false;
+}
+
+bool is_base64_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+bool is_valid_key(std::string_view key) {
+  if (key.size() != 24 || !key.ends_with("==")) return false;
+  if (!std::all_of(key.begin(), key.begin() + 22, is_base64_char)) return false;
+  unsigned char decoded[24];
+  int size = EVP_DecodeBlock(decoded, reinterpret_cast<const unsigned char*>(key.data()),
+                             static_cast<int>(key.size()));
+  return size == 18;  // 16 bytes plus the two padding bytes EVP_DecodeBlock counts
+}
+
+// 8 to 15, the window sizes RFC 7692 allows.
+bool is_window_bits(std::string_view value) {
+  int bits = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bits);
+  return ec == std::errc{} && end == value.data() + value.size() && bits >= 8 && bits <= 15;
+}
+
+std::string host_of_authority(std::string_view authority) {
+  std::string host = lower(authority);
+  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
+  return host.substr(0, host.find(':'));
+}
+
+HttpResponse refusal(http::status status, std::string code, std::string message) {
+  return error_response({status, std::move(code), std::move(message)});
+}
+
+std::string build_response(std::string_view key, bool subprotocol,
+                           const std::optional<std::string>& deflate) {
+  std::string response =
+      "HTTP/1.1 101 Switching Protocols\r\n"
+      "Upgrade: websocket\r\n"
+      "Connection: Upgrade\r\n"
+      "Server: herald\r\n"
+      "Sec-WebSocket-Accept: " +
+      accept_key(key) + "\r\n";
+  if (subprotocol) response += "Sec-WebSocket-Protocol: " + std::string(kSubprotocol) + "\r\n";
+  if (deflate) response += "Sec-WebSocket-Extensions: " + *deflate + "\r\n";
+  response += "\r\n";
+  return response;
+}
+
+}  // namespace
+
+std::string accept_key(std::string_view client_key) {
+  std::string input = std::string(client_key) + std::string(kGuid);
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
+  unsigned char encoded[4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1];
+  int size = EVP_EncodeBlock(encoded, digest, SHA_DIGEST_LENGTH);
+  return std::string(reinterpret_cast<char*>(encoded), size);
+}
+
+bool is_origin_allowed(std::string_view origin, std::string_view host,
+                       const std::vector<std::string>& allowed) {
+  for (const auto& entry : allowed)
+    if (entry == "*" || lower(entry) == lower(origin)) return true;
+  // An origin is "scheme://host[:port]" and nothing more. (Parsed by hand: a general URL parser that
+  // reads "127.0.0.1.evil.example" as the host 127.0.0.1 would let foreign pages through.)
+  auto separator = origin.find("://");
+  if (separator == std::string_view::npos) return false;
+  std::string scheme = lower(origin.substr(0, separator));
+  std::string authority = lower(origin.substr(separator + 3));
+  if ((scheme != "http" && scheme != "https") || authority.empty() ||
+      authority.find_first_of("/?#@ ") != std::string::npos)
+    return false;
+  if (authority == lower(host)) return true;
+  std::string origin_host = host_of_authority(authority);
+  return origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "[::1]";
+}
+
+std::optional<std::string> negotiate_deflate(std::string_view extensions_header) {
+  constexpr std::string_view kAnswer =
+      "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+  for (auto offer : split(extensions_header, ',')) {
+    auto params = split(offer, ';');
+    if (lower(params.front()) != "permessage-deflate") continue;
+    bool acceptable = true;
+    bool window_bits_asked = false;
+    for (std::size_t i = 1; i < params.size() && acceptable; ++i) {
+      auto equals = params[i].find('=');
+      std::string name = lower(trim(params[i].substr(0, equals)));
+      bool has_value = equals != std::string_view::npos;
+      std::string_view value = has_value ? trim(params[i].substr(equals + 1)) : "";
+      if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
+      if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
+        acceptable = !has_value;
+      } else if (name == "client_max_window_bits") {
+        acceptable = !has_value || is_window_bits(value);
+      } else {
+        // Every message is compressed once for all subscribers with the default 15-bit window.
+        acceptable = name == "server_max_window_bits" && value == "15";
+        window_bits_asked = true;
+      }
+    }
+    if (acceptable) return std::string(kAnswer) + (window_bits_asked ? "; server_max_window_bits=15" : "");
+  }
+  return std::nullopt;
+}
+
+bool accepts_deflate_offer(std::string_view extensions_header) {
+  return negotiate_deflate(extensions_header).has_value();
+}
+
+std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& request,
+                                                       const HandshakeOptions& options) {
+  if (!has_token(request.header(http::field::upgrade), "websocket") ||
+      !has_token(request.header(http::field::connection), "upgrade"))
+    return refusal(http::status::bad_request, "invalid_field",
+                   "this endpoint needs a WebSocket upgrade request");
+  if (request.header(http::field::sec_websocket_version) != "13") {
+    auto response =
+        refusal(http::status::upgrade_required, "invalid_field", "only WebSocket version 13 is supported");
+    response.set(http::field::sec_websocket_version, "13");
+    return response;
+  }
+  std::string_view key = request.header(http::field::sec_websocket_key);
+  if (!is_valid_key(key))
+    return refusal(http::status::bad_request, "invalid_field",
+                   "Sec-WebSocket-Key must be 16 bytes in base64");
+  std::string_view origin = request.header(http::field::origin);
+  static const std::vector<std::string> kNone;
+  if (!origin.empty() && !is_origin_allowed(origin, request.header(http::field::host),
+                                            options.allowed_origins ? *options.allowed_origins : kNone))
+    return refusal(http::status::forbidden, "forbidden",
+                   "pages from this origin may not open WebSockets here");
+
+  bool subprotocol = false;
+  std::string offered_protocols = request.header_list(http::field::sec_websocket_protocol);
+  for (auto offered : split(offered_protocols, ','))
+    if (offered == kSubprotocol) subprotocol = true;
+  if (!subprotocol && !trim(offered_protocols).empty())
+    return refusal(http::status::bad_request, "invalid_field",
+                   "unsupported subprotocol: herald speaks " + std::string(kSubprotocol));
+  std::optional<std::string> deflate;
+  if (options.deflate_enabled)
+    deflate = negotiate_deflate(request.header_list(http::field::sec_websocket_extensions));
+  return Handshake{build_response(key, subprotocol, deflate), deflate.has_value()};
+}
+
+}  // namespace herald::ws

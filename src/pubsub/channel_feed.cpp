@@ -1,0 +1,122 @@
+// Channel feed (see channel_feed.hpp).
+#include "pubsub/channel_feed.hpp"
+
+namespace herald {
+
+ChannelFeed::ChannelFeed(Hub& hub, std::string channel, FeedSink& sink, std::size_t batch_limit,
+                         std::size_t buffer_limit)
+    : hub_(hub),
+      channel_(std::move(channel)),
+      sink_(sink),
+      batch_limit_(batch_limit),
+      buffer_limit_(buffer_limit) {}
+
+ChannelFeed::~ChannelFeed() {
+  if (self_) *self_ = nullptr;
+  stop();
+}
+
+void ChannelFeed::start(std::optional<ResumePoint> since) {
+  hub_.add(channel_, *this);
+  subscribed_ = true;
+  resuming_ = since.has_value();
+  read_history(std::move(since));
+}
+
+void ChannelFeed::stop() {
+  if (subscribed_) hub_.remove(channel_, *this);
+  subscribed_ = false;
+  buffered_.clear();
+}
+
+void ChannelFeed::read_history(std::optional<ResumePoint> since) {
+  reading_history_ = true;
+  std::size_t limit = since ? batch_limit_ : 0;  // from now on: only the current position
+  HistoryRequest request{channel_, std::move(since), limit};
+  self_ = std::make_shared<ChannelFeed*>(this);  // one read at a time; dropped when it answers
+  hub_.engine().history(hub_.worker(), std::move(request), [self = self_](HistoryOutcome outcome) {
+    if (ChannelFeed* feed = *self; feed != nullptr && feed->subscribed_) feed->on_history(std::move(outcome));
+  });
+}
+
+void ChannelFeed::on_history(HistoryOutcome outcome) {
+  self_.reset();  // the answer's callback holds the token until it returns; idle feeds keep none
+  if (outcome.status != EngineStatus::ok) {
+    stop();
+    sink_.on_feed_failed(*this, outcome.error);
+    return;
+  }
+  if (!started_) {
+    started_ = true;
+    recovered_ = resuming_ && !outcome.gap;
+    position_ = outcome.gap ? outcome.gap->continue_from : start_position(outcome);
+    sink_.on_feed_started(*this);
+  }
+  if (outcome.gap) {
+    position_ = outcome.gap->continue_from;
+    sink_.on_feed_gap(*this, *outcome.gap);
+  }
+  for (const auto& message : outcome.messages) {
+    if (!subscribed_) return;  // the sink stopped the feed
+    position_ = message->cursor();
+    sink_.on_feed_message(*this, message);
+  }
+  if (!subscribed_) return;
+  position_ = outcome.cursor;
+  history_has_more_ = outcome.more;
+  if (outcome.more || buffer_overflowed_) {
+    buffer_overflowed_ = false;
+    buffered_.clear();
+    sink_.on_feed_ready(*this);
+    if (subscribed_) read_history(ResumePoint::from_cursor(position_));
+    return;
+  }
+  reading_history_ = false;
+  apply_buffered();
+  if (subscribed_) sink_.on_feed_ready(*this);
+}
+
+Cursor ChannelFeed::start_position(const HistoryOutcome& outcome) const {
+  if (outcome.messages.empty()) return outcome.cursor;
+  Cursor before_first = outcome.messages.front()->cursor();
+  before_first.offset -= 1;
+  return before_first;
+}
+
+void ChannelFeed::apply_buffered() {
+  std::vector<MessagePtr> buffered = std::move(buffered_);
+  buffered_.clear();
+  for (const auto& message : buffered) {
+    if (!subscribed_) return;
+    if (!apply_live(message)) {
+      read_history(ResumePoint::from_cursor(position_));
+      return;
+    }
+  }
+}
+
+void ChannelFeed::on_live(const MessagePtr& message) {
+  if (reading_history_) {
+    if (buffered_.size() < buffer_limit_)
+      buffered_.push_back(message);
+    else
+      buffer_overflowed_ = true;
+    return;
+  }
+  if (!apply_live(message)) {
+    read_history(ResumePoint::from_cursor(position_));
+    return;
+  }
+  if (subscribed_) sink_.on_feed_ready(*this);
+}
+
+bool ChannelFeed::apply_live(const MessagePtr& message) {
+  if (message->epoch != position_.epoch) return false;   // the channel's history was lost and restarted
+  if (message->offset <= position_.offset) return true;  // already delivered
+  if (message->offset != position_.offset + 1) return false;
+  position_ = message->cursor();
+  sink_.on_feed_message(*this, message);
+  return true;
+}
+
+}  // namespace herald

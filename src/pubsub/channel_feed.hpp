@@ -1,0 +1,87 @@
+// One subscription's view of one channel: resumes from a client's position and then follows live
+// messages, handing them on strictly in offset order, without duplicates and without holes. While it
+// reads history it buffers live messages, then merges them; any hole or epoch change in the live flow
+// sends it back to history, which either fills the hole or reports the loss as a gap. Every transport
+// (SSE, long polling, WebSocket) subscribes through this class.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pubsub/hub.hpp"
+
+namespace herald {
+
+class ChannelFeed;
+
+// Where a feed sends what it has to say, always on the feed's worker thread.
+class FeedSink {
+ public:
+  virtual void on_feed_message(ChannelFeed& feed, const MessagePtr& message) = 0;
+  virtual void on_feed_gap(ChannelFeed& feed, const Gap& gap) = 0;
+  // The first history read answered: position() is where this feed starts (before anything it sends).
+  virtual void on_feed_started(ChannelFeed&) {}
+  // A batch of messages ended (a history read or one live message): a good moment to write.
+  virtual void on_feed_ready(ChannelFeed& feed) = 0;
+  // The engine could not serve the feed; it has stopped.
+  virtual void on_feed_failed(ChannelFeed& feed, const std::string& reason) = 0;
+
+ protected:
+  ~FeedSink() = default;
+};
+
+class ChannelFeed final : public Subscriber {
+ public:
+  // `batch_limit`: messages asked from history at once. `buffer_limit`: live messages held while
+  // history is read; past it they are dropped and read again from history.
+  ChannelFeed(Hub& hub, std::string channel, FeedSink& sink, std::size_t batch_limit = 1000,
+              std::size_t buffer_limit = 10000);
+  ~ChannelFeed();
+  ChannelFeed(const ChannelFeed&) = delete;
+  ChannelFeed& operator=(const ChannelFeed&) = delete;
+
+  // Starts following the channel after `since`, or from now on when nullopt.
+  void start(std::optional<ResumePoint> since);
+  void stop();
+
+  const std::string& channel() const { return channel_; }
+  // The position just before the next message this feed sends (valid once started() is true).
+  const Cursor& position() const { return position_; }
+  bool started() const { return started_; }
+  // Whether the feed resumed from a position the client gave without a gap (valid once started).
+  bool recovered() const { return recovered_; }
+  // Whether the last history read left messages for another read (the feed is still catching up).
+  bool catching_up() const { return history_has_more_; }
+  // Index of this feed in its owner's list of feeds (for the owner's use).
+  std::size_t index = 0;
+
+  void on_live(const MessagePtr& message) override;
+
+ private:
+  void read_history(std::optional<ResumePoint> since);
+  void on_history(HistoryOutcome outcome);
+  Cursor start_position(const HistoryOutcome& outcome) const;
+  void apply_buffered();
+  // Returns false when the message shows a hole or a new epoch (history must be read again).
+  bool apply_live(const MessagePtr& message);
+
+  Hub& hub_;
+  std::string channel_;
+  FeedSink& sink_;
+  std::size_t batch_limit_;
+  std::size_t buffer_limit_;
+  Cursor position_;
+  bool started_ = false;
+  bool resuming_ = false;  // started with a position from the client
+  bool recovered_ = false;
+  bool history_has_more_ = false;
+  bool subscribed_ = false;
+  bool reading_history_ = false;
+  bool buffer_overflowed_ = false;
+  std::vector<MessagePtr> buffered_;
+  std::shared_ptr<ChannelFeed*>
+      self_;  // while a history read runs: cleared on destruction, guards its answer
+};
+
+}  // namespace herald

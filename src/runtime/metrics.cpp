@@ -1,0 +1,90 @@
+// Metrics (see metrics.hpp).
+#include "runtime/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace herald {
+
+void MetricsShard::http_response(unsigned status) {
+  std::size_t slot = status >= 500 ? 2 : status >= 400 ? 1 : 0;
+  add(http_responses_[slot], 1);
+}
+
+void MetricsShard::publish_duration(double seconds) {
+  std::size_t bucket = 0;
+  while (bucket < kPublishBuckets.size() && seconds > kPublishBuckets[bucket]) ++bucket;
+  add(publish_buckets_[bucket], 1);
+  add(publish_count_, 1);
+  add(publish_sum_, seconds);
+}
+
+namespace {
+
+template <typename Read>
+auto sum(const std::vector<const MetricsShard*>& shards, Read read) {
+  decltype(read(*shards.front())) total{};
+  for (const auto* shard : shards) total += read(*shard);
+  return total;
+}
+
+void header(std::string& out, const char* name, const char* type, const char* help) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+}
+
+}  // namespace
+
+std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::size_t channel_count) {
+  std::string out;
+  auto load = [](const auto& atomic) { return atomic.load(std::memory_order_relaxed); };
+
+  header(out, "herald_connections", "gauge", "Open client connections by transport.");
+  const char* transports[] = {"http", "sse", "longpoll", "ws"};
+  for (std::size_t t = 0; t < 4; ++t)
+    out += fmt::format("herald_connections{{transport=\"{}\"}} {}\n", transports[t],
+                       sum(shards, [&](const MetricsShard& s) { return load(s.connections_[t]); }));
+
+  header(out, "herald_messages_published_total", "counter", "Messages published on this node.");
+  out += fmt::format("herald_messages_published_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.published_); }));
+
+  header(out, "herald_messages_delivered_total", "counter", "Messages handed to clients, by transport.");
+  const char* deliveries[] = {"sse", "longpoll", "history", "ws"};
+  for (std::size_t d = 0; d < 4; ++d)
+    out += fmt::format("herald_messages_delivered_total{{transport=\"{}\"}} {}\n", deliveries[d],
+                       sum(shards, [&](const MetricsShard& s) { return load(s.delivered_[d]); }));
+
+  header(out, "herald_gaps_total", "counter",
+         "Gap signals sent: resumes that could not be served without loss.");
+  out += fmt::format("herald_gaps_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.gaps_); }));
+
+  header(out, "herald_slow_consumer_disconnects_total", "counter",
+         "Streams closed because the client read slower than messages arrived.");
+  out += fmt::format("herald_slow_consumer_disconnects_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.slow_consumers_); }));
+
+  header(out, "herald_http_requests_total", "counter", "HTTP responses by status class.");
+  const char* classes[] = {"2xx", "4xx", "5xx"};
+  for (std::size_t c = 0; c < 3; ++c)
+    out += fmt::format("herald_http_requests_total{{code=\"{}\"}} {}\n", classes[c],
+                       sum(shards, [&](const MetricsShard& s) { return load(s.http_responses_[c]); }));
+
+  header(out, "herald_publish_duration_seconds", "histogram", "Time from a publish request to its result.");
+  std::uint64_t cumulative = 0;
+  for (std::size_t b = 0; b <= MetricsShard::kPublishBuckets.size(); ++b) {
+    cumulative += sum(shards, [&](const MetricsShard& s) { return load(s.publish_buckets_[b]); });
+    std::string le = b < MetricsShard::kPublishBuckets.size()
+                         ? fmt::format("{}", MetricsShard::kPublishBuckets[b])
+                         : std::string("+Inf");
+    out += fmt::format("herald_publish_duration_seconds_bucket{{le=\"{}\"}} {}\n", le, cumulative);
+  }
+  out += fmt::format("herald_publish_duration_seconds_sum {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.publish_sum_); }));
+  out += fmt::format("herald_publish_duration_seconds_count {}\n", cumulative);
+
+  header(out, "herald_channels", "gauge", "Channels held by the engine.");
+  out += fmt::format("herald_channels {}\n", channel_count);
+  return out;
+}
+
+}  // namespace herald

@@ -1,0 +1,76 @@
+// Worker thread (see worker.hpp).
+#include "runtime/worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+namespace herald {
+
+Worker::Worker(WorkerId id, ServerState& state) : id_(id), state_(state) {}
+
+Worker::~Worker() { join(); }
+
+void Worker::start() {
+  schedule_tick();
+  thread_ = std::thread([this] {
+    auto guard = boost::asio::make_work_guard(context_);
+    try {
+      context_.run();
+    } catch (const std::exception& error) {
+      spdlog::critical("worker {} stopped by an unexpected error: {}", id_, error.what());
+      std::abort();
+    }
+  });
+}
+
+void Worker::schedule_tick() {
+  tick_timer_.expires_after(std::chrono::seconds(1));
+  tick_timer_.async_wait([this](boost::system::error_code error) {
+    if (error) return;
+    auto now = std::chrono::steady_clock::now();
+    connections_.for_each([now](Connection& c) { c.on_tick(now); });
+    schedule_tick();
+  });
+}
+
+namespace {
+// A pass that wrote to this many connections counts as fan-out worth batching.
+constexpr std::size_t kLargePass = 32;
+}  // namespace
+
+void Worker::flush_soon(std::shared_ptr<Flushable> connection) {
+  dirty_.push_back(std::move(connection));
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  auto cork = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double, std::milli>(state_.config.cork_ms));
+  bool saturated = last_pass_size_ >= kLargePass && std::chrono::steady_clock::now() - last_pass_end_ < cork;
+  if (!saturated) {
+    boost::asio::post(context_, [this] { flush_dirty(); });
+    return;
+  }
+  cork_timer_.expires_after(cork);
+  cork_timer_.async_wait([this](boost::system::error_code) { flush_dirty(); });
+}
+
+void Worker::flush_dirty() {
+  flush_scheduled_ = false;
+  flushing_.swap(dirty_);
+  for (auto& connection : flushing_) connection->flush_now();
+  last_pass_size_ = flushing_.size();
+  last_pass_end_ = std::chrono::steady_clock::now();
+  flushing_.clear();
+}
+
+void Worker::shut_down_connections() {
+  connections_.for_each([](Connection& c) { c.on_shutdown(); });
+}
+
+void Worker::stop() { context_.stop(); }
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace herald

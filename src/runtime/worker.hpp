@@ -1,0 +1,90 @@
+// One worker thread: its event loop, its part of the hub, its connections and its metrics shard.
+// Everything a connection touches on the hot path belongs to its worker; other threads reach a worker
+// only by posting to its executor.
+#pragma once
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "pubsub/hub.hpp"
+#include "runtime/config.hpp"
+#include "runtime/connection.hpp"
+#include "runtime/metrics.hpp"
+
+namespace herald {
+
+// A connection whose queued output the worker writes at the end of the current round of work.
+class Flushable {
+ public:
+  virtual void flush_now() = 0;
+
+ protected:
+  ~Flushable() = default;
+};
+
+// What all workers share: settings, the engine and the server-wide counters.
+struct ServerState {
+  explicit ServerState(const Config& c) : config(c) {}
+  const Config& config;
+  Engine* engine = nullptr;
+  std::atomic<bool> shutting_down{false};
+  std::atomic<std::size_t> open_connections{0};
+  std::function<std::string()> render_metrics;  // Prometheus text of the whole server
+};
+
+class Worker {
+ public:
+  Worker(WorkerId id, ServerState& state);
+  ~Worker();
+
+  WorkerId id() const { return id_; }
+  boost::asio::io_context& context() { return context_; }
+  ServerState& state() { return state_; }
+  const Config& config() const { return state_.config; }
+  Hub& hub() { return *hub_; }
+  MetricsShard& metrics() { return metrics_; }
+  const MetricsShard& metrics() const { return metrics_; }
+  ConnectionRegistry& connections() { return connections_; }
+  // Space for reading from sockets on this thread; its contents last only until the next read.
+  char* scratch() { return scratch_.data(); }
+  std::size_t scratch_size() const { return scratch_.size(); }
+
+  void attach(Engine& engine) { hub_.emplace(id_, engine); }
+
+  // Corking: instead of one write per message, connections that got output ask to be flushed, and
+  // one pass writes each of them once. The pass runs after the handlers already queued; when the
+  // worker is saturated by fan-out (the last pass was large and ended moments ago) it waits
+  // server.cork_ms first, so that every connection's messages of that time leave in one write.
+  void flush_soon(std::shared_ptr<Flushable> connection);
+  void start();
+  // On the worker's thread: ends every connection cleanly.
+  void shut_down_connections();
+  void stop();
+  void join();
+
+ private:
+  void schedule_tick();
+  void flush_dirty();
+
+  WorkerId id_;
+  ServerState& state_;
+  boost::asio::io_context context_{1};
+  std::optional<Hub> hub_;
+  MetricsShard metrics_;
+  ConnectionRegistry connections_;
+  boost::asio::steady_timer tick_timer_{context_};
+  std::vector<char> scratch_ = std::vector<char>(64 * 1024);
+  std::vector<std::shared_ptr<Flushable>> dirty_;
+  std::vector<std::shared_ptr<Flushable>> flushing_;
+  bool flush_scheduled_ = false;
+  boost::asio::steady_timer cork_timer_{context_};
+  std::chrono::steady_clock::time_point last_pass_end_{};
+  std::size_t last_pass_size_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace herald

@@ -1,0 +1,458 @@
+// WebSocket sessions (see ws_session.hpp).
+#include "transport/ws_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/beast/core/tcp_stream.hpp>
+
+#include "core/utf8.hpp"
+#include "engine/engine_async.hpp"
+#include "protocol/http/poll_api.hpp"
+#include "protocol/ws/commands.hpp"
+#include "protocol/ws/deflate.hpp"
+#include "protocol/ws/frame.hpp"
+#include "pubsub/channel_feed.hpp"
+#include "runtime/queued_writer.hpp"
+#include "runtime/socket_of.hpp"
+
+namespace herald::ws {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// How long a closing connection waits for the client to end TCP after the close frames.
+constexpr auto kCloseLinger = std::chrono::seconds(3);
+// Reads done in one go before other connections get their turn.
+constexpr int kReadsPerTurn = 4;
+
+std::chrono::duration<double> seconds(double value) { return std::chrono::duration<double>(value); }
+
+template <typename Stream>
+class Session final : public Connection,
+                      public FeedSink,
+                      public Flushable,
+                      public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options)
+      : stream_(std::move(stream)),
+        worker_(worker),
+        slot_(std::move(slot)),
+        mode_(options.mode),
+        deflate_(options.deflate),
+        inbox_(std::move(options.received)),
+        writer_(worker.config().queue_bytes),
+        last_received_(Clock::now()),
+        last_ping_(last_received_) {
+    writer_.queue.push(std::move(options.handshake_response), true);
+  }
+
+  void start() {
+    worker_.connections().add(*this);
+    worker_.metrics().connection_opened(Transport::ws);
+    boost::system::error_code ignored;
+    socket().non_blocking(true, ignored);
+    flush();
+    if (!inbox_.empty()) {
+      std::string pending = std::move(inbox_);
+      inbox_.clear();
+      consume(pending.data(), pending.size());
+    }
+    wait_readable();
+  }
+
+  void on_shutdown() override { fail(close_code::going_away, "server shutting down"); }
+
+  void on_tick(Clock::time_point now) override {
+    retired_.clear();
+    if (closed_) return;
+    if (closing_) {
+      if (now - closing_since_ > kCloseLinger) close_socket();
+      return;
+    }
+    if (writer_.stalled(now)) return slow_consumer();
+    const Config& config = worker_.config();
+    if (now - last_received_ > seconds(config.ws_idle_timeout))
+      return fail(close_code::going_away, "idle timeout");
+    if (now - last_received_ >= seconds(config.ws_ping_interval) &&
+        now - last_ping_ >= seconds(config.ws_ping_interval)) {
+      last_ping_ = now;
+      send_control(Opcode::ping, "");
+    }
+  }
+
+  // FeedSink: subscriptions.
+  void on_feed_started(ChannelFeed& feed) override {
+    auto it = find_subscription(feed.channel());
+    if (it == subscriptions_.end()) return;
+    send_text(subscribe_reply(it->reply_id, feed.channel(), feed.position(), feed.recovered()));
+    std::string().swap(it->reply_id);  // answered: an idle subscription keeps no more than it needs
+  }
+
+  void on_feed_message(ChannelFeed&, const MessagePtr& message) override {
+    if (closing_) return;
+    bool queued = deflate_ ? writer_.queue.push(message, message->ws_deflated_frame())
+                           : writer_.queue.push(message, message->ws_frame);
+    if (!queued) return slow_consumer();
+    worker_.metrics().delivered(Delivery::ws);
+  }
+
+  void on_feed_gap(ChannelFeed&, const Gap& gap) override {
+    worker_.metrics().gap();
+    send_text(gap_push(gap));
+  }
+
+  void on_feed_ready(ChannelFeed&) override { request_flush(); }
+
+  void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
+    auto it = find_subscription(feed.channel());
+    if (it == subscriptions_.end()) return;
+    send_text(error_reply(it->reply_id, {http::status::service_unavailable, "unavailable", reason}));
+    retire(it);
+  }
+
+ private:
+  struct Subscription {
+    std::unique_ptr<ChannelFeed> feed;
+    std::string reply_id;
+  };
+
+  auto& socket() { return socket_of(stream_); }
+
+  // Ends a subscription. Its feed may be running the callback that got us here, so it is only stopped
+  // now and destroyed later, outside any feed callback.
+  using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
+
+  typename Subscriptions::iterator find_subscription(const std::string& channel) {
+    return std::find_if(subscriptions_.begin(), subscriptions_.end(),
+                        [&](const Subscription& s) { return s.feed->channel() == channel; });
+  }
+
+  void retire(typename Subscriptions::iterator it) {
+    it->feed->stop();
+    retired_.push_back(std::move(it->feed));
+    subscriptions_.erase(it);
+  }
+
+  void retire_all() {
+    while (!subscriptions_.empty()) retire(subscriptions_.end() - 1);
+  }
+
+  // Reading: wait until the socket is readable, then read into the worker's scratch space, so an idle
+  // connection holds no read buffer.
+  void wait_readable() {
+    socket().async_wait(asio::ip::tcp::socket::wait_read,
+                        [self = this->shared_from_this()](boost::system::error_code error) {
+                          if (error) return self->close_socket();
+                          self->read_available();
+                        });
+  }
+
+  void read_available() {
+    retired_.clear();
+    for (int turn = 0; turn < kReadsPerTurn && !closed_; ++turn) {
+      boost::system::error_code error;
+      std::size_t n = stream_.read_some(asio::buffer(worker_.scratch(), worker_.scratch_size()), error);
+      if (error == asio::error::would_block) break;
+      if (error) return close_socket();
+      last_received_ = Clock::now();
+      if (draining_) continue;  // after our close frame only the end of the connection matters
+      if (inbox_.empty()) {
+        std::size_t used = consume(worker_.scratch(), n);
+        inbox_.assign(worker_.scratch() + used, n - used);
+      } else {
+        inbox_.append(worker_.scratch(), n);
+        std::size_t used = consume(inbox_.data(), inbox_.size());
+        inbox_.erase(0, used);
+        if (inbox_.empty()) std::string().swap(inbox_);
+      }
+      flush();
+    }
+    if (!closed_) wait_readable();
+  }
+
+  // Handles the complete frames at the start of `data`; returns how many bytes they took.
+  std::size_t consume(char* data, std::size_t size) {
+    std::size_t used = 0;
+    const std::uint64_t max_payload = worker_.config().ws_max_message_bytes;
+    while (!closing_) {
+      HeaderParse parse =
+          parse_client_header(std::string_view(data + used, size - used), deflate_, max_payload);
+      if (parse.status == ParseStatus::failed) {
+        fail(parse.close_code, parse.reason);
+        break;
+      }
+      if (parse.status == ParseStatus::need_more) break;
+      const FrameHeader& header = parse.header;
+      if (size - used < header.header_length + header.payload_length) break;
+      char* payload = data + used + header.header_length;
+      unmask(payload, header.payload_length, header.mask);
+      used += header.header_length + header.payload_length;
+      on_frame(header, std::string_view(payload, header.payload_length));
+    }
+    return closing_ ? size : used;
+  }
+
+  void on_frame(const FrameHeader& header, std::string_view payload) {
+    switch (header.opcode) {
+      case Opcode::ping:
+        return send_control(Opcode::pong, payload);
+      case Opcode::pong:
+        return;
+      case Opcode::close:
+        return on_close_frame(payload);
+      case Opcode::continuation:
+        if (!in_message_ || header.rsv1)
+          return fail(close_code::protocol_error, "unexpected continuation frame");
+        break;
+      case Opcode::text:
+      case Opcode::binary:
+        if (in_message_) return fail(close_code::protocol_error, "new message inside a fragmented message");
+        in_message_ = true;
+        message_opcode_ = header.opcode;
+        message_compressed_ = header.rsv1;
+        message_.clear();
+        break;
+    }
+    if (message_.size() + payload.size() > worker_.config().ws_max_message_bytes)
+      return fail(close_code::too_big, "message too big");
+    message_.append(payload);
+    if (header.fin) {
+      in_message_ = false;
+      on_message();
+      std::string().swap(message_);  // idle connections hold no message buffer
+    }
+  }
+
+  void on_message() {
+    if (message_compressed_) {
+      std::string inflated;
+      auto status = inflate_message(message_, worker_.config().ws_max_message_bytes, inflated);
+      if (status == InflateStatus::too_big) return fail(close_code::too_big, "message too big");
+      if (status == InflateStatus::corrupt)
+        return fail(close_code::invalid_payload, "invalid compressed data");
+      message_ = std::move(inflated);
+    }
+    if (message_opcode_ == Opcode::text && !is_valid_utf8(message_))
+      return fail(close_code::invalid_payload, "text message is not valid UTF-8");
+    if (mode_ == Mode::echo) return queue_frame(server_frame(message_opcode_, message_));
+    if (message_opcode_ == Opcode::binary)
+      return fail(close_code::unsupported_data, "binary frames are not supported");
+    try {
+      run_command(message_);
+    } catch (const std::exception& error) {
+      spdlog::error("websocket command failed: {}", error.what());
+      fail(close_code::internal_error, "internal error");
+    }
+  }
+
+  void on_close_frame(std::string_view payload) {
+    std::uint16_t code = close_code::normal;
+    if (payload.size() == 1) return fail(close_code::protocol_error, "invalid close frame");
+    if (payload.size() >= 2) {
+      code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                        static_cast<unsigned char>(payload[1]));
+      if (!is_valid_close_code(code)) return fail(close_code::protocol_error, "invalid close code");
+      if (!is_valid_utf8(payload.substr(2)))
+        return fail(close_code::invalid_payload, "close reason is not UTF-8");
+    }
+    begin_close(code, "");
+  }
+
+  // herald.v1 commands.
+  void run_command(std::string_view text) {
+    PublishLimits limits{worker_.config().max_message_bytes, 1};
+    auto parsed = parse_command(text, limits);
+    if (auto* error = std::get_if<CommandError>(&parsed))
+      return send_text(error_reply(error->id, error->error));
+    Command& command = std::get<Command>(parsed);
+    switch (command.op) {
+      case Op::ping:
+        return send_text(ok_reply(command.id));
+      case Op::subscribe:
+        return subscribe(command);
+      case Op::unsubscribe:
+        return unsubscribe(command);
+      case Op::publish:
+        return publish(command);
+      case Op::history:
+        return history(command);
+    }
+  }
+
+  void subscribe(Command& command) {
+    if (find_subscription(command.channel) != subscriptions_.end())
+      return send_text(error_reply(command.id, {http::status::bad_request, "already_subscribed",
+                                                "already subscribed to " + command.channel}));
+    if (subscriptions_.size() >= worker_.config().ws_max_channels)
+      return send_text(
+          error_reply(command.id, {http::status::bad_request, "too_many_channels",
+                                   "a connection subscribes to at most " +
+                                       std::to_string(worker_.config().ws_max_channels) + " channels"}));
+    auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
+    ChannelFeed& started = *feed;
+    subscriptions_.push_back(Subscription{std::move(feed), command.id});
+    started.start(std::move(command.since));
+  }
+
+  void unsubscribe(const Command& command) {
+    auto it = find_subscription(command.channel);
+    if (it == subscriptions_.end())
+      return send_text(error_reply(
+          command.id, {http::status::bad_request, "not_subscribed", "not subscribed to " + command.channel}));
+    if (!it->feed->started())  // its subscribe is still waiting for a reply: it gets one now
+      send_text(error_reply(it->reply_id, {http::status::bad_request, "cancelled",
+                                           "unsubscribed before the subscription started"}));
+    retire(it);
+    send_text(ok_reply(command.id));
+  }
+
+  bool may_publish(const std::string& channel) const {
+    for (const auto& prefix : worker_.config().ws_publish_prefixes)
+      if (prefix == "*" || channel.starts_with(prefix)) return true;
+    return false;
+  }
+
+  void publish(Command& command) {
+    if (!may_publish(command.channel))
+      return send_text(error_reply(command.id, {http::status::forbidden, "forbidden",
+                                                "clients may not publish to " + command.channel}));
+    std::string channel = command.channel;
+    auto started = Clock::now();
+    worker_.state().engine->publish(
+        worker_.id(), std::move(command.publish),
+        [self = this->shared_from_this(), id = command.id, channel, started](PublishOutcome outcome) {
+          if (outcome.status != EngineStatus::ok)
+            return self->send_text(
+                error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
+          if (!outcome.duplicate) self->worker_.metrics().published();
+          self->worker_.metrics().publish_duration(
+              std::chrono::duration<double>(Clock::now() - started).count());
+          self->send_text(ok_reply(id, publish_result_json(channel, outcome)));
+        });
+  }
+
+  void history(Command& command) {
+    HistoryRequest request{command.channel, std::move(command.since), command.limit};
+    worker_.state().engine->history(
+        worker_.id(), std::move(request),
+        [self = this->shared_from_this(), id = command.id,
+         channel = command.channel](HistoryOutcome outcome) {
+          if (outcome.status != EngineStatus::ok)
+            return self->send_text(
+                error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
+          self->worker_.metrics().delivered(Delivery::history, outcome.messages.size());
+          if (outcome.gap) self->worker_.metrics().gap();
+          self->send_text(ok_reply(
+              id, poll_response_json(channel, outcome.messages, outcome.cursor, outcome.gap, outcome.more)));
+        });
+  }
+
+  // Writing.
+  void send_text(std::string text) { queue_frame(server_frame(Opcode::text, text)); }
+
+  void send_control(Opcode opcode, std::string_view payload) { queue_frame(server_frame(opcode, payload)); }
+
+  void queue_frame(std::string frame) {
+    if (closing_) return;
+    if (!writer_.queue.push(std::move(frame))) return slow_consumer();
+    request_flush();
+  }
+
+  void flush_now() override {
+    writer_.flush_request_served();
+    flush();
+  }
+
+  // Writes at the end of this round of work, together with whatever else arrives meanwhile.
+  void request_flush() {
+    if (!closed_) writer_.request_flush(worker_, this->shared_from_this());
+  }
+
+  void flush() {
+    if (closed_) return;
+    writer_.flush(stream_, this->shared_from_this(), &Session::on_written);
+  }
+
+  void on_written(boost::system::error_code error) {
+    if (error) return close_socket();
+    if (closing_ && writer_.queue.empty()) return finish_close();
+    flush();
+  }
+
+  // Closing: send a close frame, stop sending anything else, then end TCP once it is written.
+  void fail(std::uint16_t code, std::string_view reason) {
+    if (code != close_code::going_away) spdlog::debug("websocket closed with {}: {}", code, reason);
+    begin_close(code, reason);
+  }
+
+  void slow_consumer() {
+    if (closing_) return;
+    worker_.metrics().slow_consumer();
+    spdlog::info("websocket closed: slow consumer ({} bytes queued)", writer_.queue.queued_bytes());
+    writer_.queue.drop_unwritten();
+    begin_close(close_code::slow_consumer, "slow consumer");
+  }
+
+  void begin_close(std::uint16_t code, std::string_view reason) {
+    if (closing_ || closed_) return;
+    closing_ = true;
+    closing_since_ = Clock::now();
+    retire_all();
+    writer_.queue.push(server_frame(Opcode::close, close_payload(code, reason)), true);
+    if (!writer_.queue.writing()) flush();
+  }
+
+  // Our close frame is written: half-close and wait (briefly) for the client to end the connection.
+  void finish_close() {
+    if (draining_) return;
+    draining_ = true;
+    boost::system::error_code ignored;
+    socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+
+  void close_socket() {
+    if (closed_) return;
+    closed_ = true;
+    closing_ = true;
+    retire_all();
+    worker_.connections().remove(*this);
+    worker_.metrics().connection_closed(Transport::ws);
+    boost::system::error_code ignored;
+    socket().close(ignored);
+  }
+
+  Stream stream_;
+  Worker& worker_;
+  ConnectionSlot slot_;
+  Mode mode_;
+  bool deflate_;
+  std::string inbox_;  // the start of a frame not yet complete
+  QueuedWriter writer_;
+  Subscriptions subscriptions_;
+  std::vector<std::unique_ptr<ChannelFeed>> retired_;
+  std::string message_;  // the message being reassembled from fragments
+  Opcode message_opcode_ = Opcode::text;
+  bool message_compressed_ = false;
+  bool in_message_ = false;
+  Clock::time_point last_received_;
+  Clock::time_point last_ping_;
+  Clock::time_point closing_since_;
+  bool closing_ = false;
+  bool draining_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+template <typename Stream>
+void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options) {
+  std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), std::move(options))->start();
+}
+
+template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,
+                                                   SessionOptions);
+
+}  // namespace herald::ws

@@ -1,0 +1,24 @@
+// A WebSocket connection after the handshake: reads and checks client frames (RFC 6455), runs the
+// herald.v1 commands (or echoes, on the echo endpoint), and writes pre-encoded message frames shared
+// by all subscribers, coalesced into one write per batch.
+#pragma once
+#include <string>
+
+#include "runtime/connection_slot.hpp"
+#include "runtime/worker.hpp"
+
+namespace herald::ws {
+
+enum class Mode { herald, echo };
+
+struct SessionOptions {
+  Mode mode = Mode::herald;
+  bool deflate = false;
+  std::string handshake_response;  // written first
+  std::string received;            // bytes read after the handshake request, not yet processed
+};
+
+template <typename Stream>
+void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options);
+
+}  // namespace herald::ws
