@@ -2,47 +2,52 @@
 // from a TOML file, HERALD_<SECTION>_<KEY> environment variables and command-line flags;
 // docs/configuration.md lists every key.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace herald {
 
+// Durations as the settings give them: any non-negative number, fractions allowed.
+using Seconds = std::chrono::duration<double>;
+using Milliseconds = std::chrono::duration<double, std::milli>;
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
   unsigned workers = 0;  // 0: one per core
   std::size_t max_connections = 10000;
-  double shutdown_timeout = 10;
-  double cork_ms = 5;  // see Worker::flush_soon; 0 writes at once
+  Seconds shutdown_timeout{10};
+  Milliseconds cork_ms{5};  // see Worker::flush_soon; 0 writes at once
   // [http]
   std::size_t header_limit = 8192;
-  double header_timeout = 10;
-  double idle_timeout = 60;
+  Seconds header_timeout{10};
+  Seconds idle_timeout{60};
   std::size_t max_body_bytes = 1 << 20;
   std::string web_root;  // empty: the pages built into the binary
   // [publish]
   std::string api_key;
   std::size_t max_message_bytes = 64 * 1024;
-  double idempotency_window = 300;
+  Seconds idempotency_window{300};
   std::size_t max_batch = 100;
   // [history]
   std::size_t history_size = 1000;
-  double history_ttl = 600;
+  Seconds history_ttl{600};
   std::size_t max_channels = 1'000'000;
-  double channel_idle_timeout = 600;
+  Seconds channel_idle_timeout{600};
   // [sse]
   unsigned sse_retry_ms = 2000;
-  double sse_heartbeat = 15;
-  double sse_max_lifetime = 0;  // 0: no limit
+  Seconds sse_heartbeat{15};
+  Seconds sse_max_lifetime{0};  // 0: no limit
   std::size_t sse_max_channels = 16;
   // [longpoll]
-  double longpoll_default_timeout = 25;
-  double longpoll_max_timeout = 55;
+  Seconds longpoll_default_timeout{25};
+  Seconds longpoll_max_timeout{55};
   std::size_t longpoll_max_messages = 100;
   // [ws]
-  double ws_ping_interval = 25;
-  double ws_idle_timeout = 60;
+  Seconds ws_ping_interval{25};
+  Seconds ws_idle_timeout{60};
   std::size_t ws_max_message_bytes = 64 * 1024;
   std::size_t ws_max_channels = 100;
   std::vector<std::string> ws_publish_prefixes;  // channels clients may publish to; empty: none

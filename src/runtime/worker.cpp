@@ -43,8 +43,7 @@ void Worker::flush_soon(std::shared_ptr<Flushable> connection) {
   dirty_.push_back(std::move(connection));
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  auto cork = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double, std::milli>(state_.config.cork_ms));
+  auto cork = std::chrono::duration_cast<std::chrono::steady_clock::duration>(state_.config.cork_ms);
   bool saturated = last_pass_size_ >= kLargePass && std::chrono::steady_clock::now() - last_pass_end_ < cork;
   if (!saturated) {
     boost::asio::post(context_, [this] { flush_dirty(); });

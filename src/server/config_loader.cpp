@@ -17,8 +17,11 @@ namespace herald {
 namespace {
 
 using Strings = std::vector<std::string>;
-using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*, double Config::*,
-                           bool Config::*, Strings Config::*>;
+using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*,
+                           Seconds Config::*, Milliseconds Config::*, bool Config::*, Strings Config::*>;
+
+template <typename Value>
+constexpr bool is_duration = std::is_same_v<Value, Seconds> || std::is_same_v<Value, Milliseconds>;
 
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table = {
@@ -118,6 +121,8 @@ void set_from_text(Config& config, const std::string& key, const std::string& te
           config.*member = parse_bool(text, where, key);
         else if constexpr (std::is_same_v<Value, Strings>)
           config.*member = split_list(text);
+        else if constexpr (is_duration<Value>)
+          config.*member = Value(parse_number<double>(text, where, key));
         else
           config.*member = parse_number<Value>(text, where, key);
       },
@@ -148,11 +153,11 @@ void set_from_toml(Config& config, const std::string& key, const toml::node& nod
             items.push_back(*text);
           }
           config.*member = std::move(items);
-        } else if constexpr (std::is_same_v<Value, double>) {
+        } else if constexpr (is_duration<Value>) {
           auto number = node.value<double>();
           if (!number || !std::isfinite(*number) || *number < 0)
             fail(where, key, "expected a non-negative number");
-          config.*member = *number;
+          config.*member = Value(*number);
         } else {
           auto number = node.value<std::int64_t>();
           if (!number || *number < 0 || !node.is_integer())

@@ -16,7 +16,9 @@ namespace herald {
 namespace asio = boost::asio;
 namespace {
 
-std::int64_t to_ms(double seconds) { return static_cast<std::int64_t>(seconds * 1000); }
+std::int64_t to_ms(Seconds duration) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+}
 
 MemoryEngineConfig engine_config(const Config& config) {
   MemoryEngineConfig engine;
@@ -60,7 +62,8 @@ void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers
     });
   }
   auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration<double>(state.config.shutdown_timeout);
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(state.config.shutdown_timeout);
   while (state.open_connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   if (std::size_t left = state.open_connections.load())

@@ -28,9 +28,8 @@ constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
 
 namespace {
 
-std::chrono::steady_clock::duration seconds(double value) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      std::chrono::duration<double>(value));
+std::chrono::steady_clock::duration steady(Seconds value) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(value);
 }
 
 template <typename Stream>
@@ -75,7 +74,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     const Config& config = worker_.config();
     waiting_for_request_ = true;
     if (!first && buffer_.size() == 0) {
-      stream_.expires_after(seconds(config.idle_timeout));
+      stream_.expires_after(steady(config.idle_timeout));
       auto [error, n] = co_await stream_.async_read_some(buffer_.prepare(4096), tuple_awaitable);
       if (error) co_return std::nullopt;
       buffer_.commit(n);
@@ -85,7 +84,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
-    stream_.expires_after(seconds(config.header_timeout));
+    stream_.expires_after(steady(config.header_timeout));
     auto [header_error, header_bytes] =
         co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
     waiting_for_request_ = false;
@@ -97,7 +96,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       http::response<http::empty_body> proceed{http::status::continue_, 11};
       co_await http::async_write(stream_, proceed, tuple_awaitable);
     }
-    stream_.expires_after(seconds(config.idle_timeout));
+    stream_.expires_after(steady(config.idle_timeout));
     auto [body_error, body_bytes] = co_await http::async_read(stream_, buffer_, parser, tuple_awaitable);
     if (body_error) {
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
@@ -227,7 +226,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     response.keep_alive(keep_alive);
     response.set(http::field::server, "herald");
     worker_.metrics().http_response(response.result_int());
-    stream_.expires_after(seconds(worker_.config().idle_timeout));
+    stream_.expires_after(steady(worker_.config().idle_timeout));
     auto [error, n] = co_await http::async_write(stream_, response, tuple_awaitable);
     co_return !error && keep_alive;
   }

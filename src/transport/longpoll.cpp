@@ -61,7 +61,7 @@ asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, con
                                                              std::shared_ptr<LongPollWait>& current) {
   const Config& config = worker.config();
   PollLimits limits{config.longpoll_max_messages, config.longpoll_max_messages,
-                    config.longpoll_default_timeout, config.longpoll_max_timeout};
+                    config.longpoll_default_timeout.count(), config.longpoll_max_timeout.count()};
   auto params = parse_poll_params(request, limits);
   if (auto* error = std::get_if<ApiError>(&params)) co_return error_response(*error);
 

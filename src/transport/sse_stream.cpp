@@ -106,11 +106,9 @@ class SseStream final : public Connection,
     if (closed_) return;
     if (writer_.stalled(now)) return drop_slow_consumer();
     if (closing_) return;
-    double lifetime = worker_.config().sse_max_lifetime;
-    if (lifetime > 0 && now - opened_ >= std::chrono::duration<double>(lifetime))
-      return end_stream("lifetime");
-    if (now - writer_.last_write() >= std::chrono::duration<double>(worker_.config().sse_heartbeat) &&
-        queue_.empty()) {
+    Seconds lifetime = worker_.config().sse_max_lifetime;
+    if (lifetime > Seconds::zero() && now - opened_ >= lifetime) return end_stream("lifetime");
+    if (now - writer_.last_write() >= worker_.config().sse_heartbeat && queue_.empty()) {
       queue_.push_static(sse::kHeartbeat);
       flush();
     }

@@ -28,8 +28,6 @@ constexpr auto kCloseLinger = std::chrono::seconds(3);
 // Reads done in one go before other connections get their turn.
 constexpr int kReadsPerTurn = 4;
 
-std::chrono::duration<double> seconds(double value) { return std::chrono::duration<double>(value); }
-
 template <typename Stream>
 class Session final : public Connection,
                       public FeedSink,
@@ -74,10 +72,8 @@ class Session final : public Connection,
     }
     if (writer_.stalled(now)) return slow_consumer();
     const Config& config = worker_.config();
-    if (now - last_received_ > seconds(config.ws_idle_timeout))
-      return fail(close_code::going_away, "idle timeout");
-    if (now - last_received_ >= seconds(config.ws_ping_interval) &&
-        now - last_ping_ >= seconds(config.ws_ping_interval)) {
+    if (now - last_received_ > config.ws_idle_timeout) return fail(close_code::going_away, "idle timeout");
+    if (now - last_received_ >= config.ws_ping_interval && now - last_ping_ >= config.ws_ping_interval) {
       last_ping_ = now;
       send_control(Opcode::ping, "");
     }
