@@ -16,8 +16,7 @@ asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& 
   HistoryRequest query{params.channel, params.since, params.limit};
   HistoryOutcome outcome =
       co_await async_history(*worker.state().engine, worker.id(), std::move(query), asio::use_awaitable);
-  if (outcome.status != EngineStatus::ok)
-    co_return error_response({http::status::service_unavailable, "unavailable", outcome.error});
+  if (outcome.status != EngineStatus::ok) co_return error_response(unavailable_error(outcome.error));
   worker.metrics().delivered(Delivery::history, outcome.messages.size());
   if (outcome.gap) worker.metrics().gap();
   co_return json_response(http::status::ok, poll_response_json(params.channel, outcome.messages,

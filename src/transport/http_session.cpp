@@ -187,9 +187,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   // Hands the connection to an SSE stream; returns the refusal instead when the request is not valid.
   std::optional<HttpResponse> start_sse(const HttpRequest& request) {
-    if (worker_.state().shutting_down)
-      return error_response(
-          {http::status::service_unavailable, "unavailable", "the server is shutting down"});
+    if (worker_.state().shutting_down) return error_response(shutting_down_error());
     auto params = parse_sse_params(request, worker_.config().sse_max_channels);
     if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
     worker_.metrics().http_response(200);
@@ -204,9 +202,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     const Config& config = worker_.config();
     if (route == Route::websocket_echo && !config.ws_echo)
       return error_response({http::status::not_found, "not_found", "the echo endpoint is off (ws.echo)"});
-    if (worker_.state().shutting_down)
-      return error_response(
-          {http::status::service_unavailable, "unavailable", "the server is shutting down"});
+    if (worker_.state().shutting_down) return error_response(shutting_down_error());
     auto handshake = ws::accept_handshake(request, {config.ws_deflate, &config.ws_allowed_origins});
     if (auto* refusal = std::get_if<HttpResponse>(&handshake)) return std::move(*refusal);
     auto& accepted = std::get<ws::Handshake>(handshake);

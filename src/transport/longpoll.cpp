@@ -39,7 +39,7 @@ asio::awaitable<void> LongPollWait::wait() {
 }
 
 HttpResponse LongPollWait::response() const {
-  if (failure_) return error_response({http::status::service_unavailable, "unavailable", *failure_});
+  if (failure_) return error_response(unavailable_error(*failure_));
   std::vector<MessagePtr> messages = messages_;
   if (messages.size() > params_.limit) messages.resize(params_.limit);
   Cursor cursor;

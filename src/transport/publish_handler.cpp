@@ -59,9 +59,7 @@ Parsed<PublishBatch> parse_request(const Config& config, const HttpRequest& requ
 asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
   if (auto error = check_publisher(worker.config(), request)) co_return error_response(*error);
-  if (worker.state().shutting_down)
-    co_return error_response(
-        {http::status::service_unavailable, "unavailable", "the server is shutting down"});
+  if (worker.state().shutting_down) co_return error_response(shutting_down_error());
   auto parsed = parse_request(worker.config(), request);
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return error_response(*error);
   auto& batch = std::get<PublishBatch>(parsed);
@@ -73,7 +71,7 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& 
         co_await async_publish(*worker.state().engine, worker.id(), std::move(message), asio::use_awaitable);
     if (outcome.status != EngineStatus::ok) {
       spdlog::warn("publish to {} refused by the engine: {}", channel, outcome.error);
-      co_return error_response({http::status::service_unavailable, "unavailable", outcome.error});
+      co_return error_response(unavailable_error(outcome.error));
     }
     if (!outcome.duplicate) worker.metrics().published();
     if (!results.empty()) results += ',';

@@ -30,9 +30,7 @@ Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_c
     return ApiError{http::status::bad_request, "too_many_channels",
                     "a stream carries at most " + std::to_string(max_channels) + " channels"};
   for (std::size_t i = 0; i < params.channels.size(); ++i) {
-    if (!is_valid_channel_name(params.channels[i]))
-      return ApiError{http::status::bad_request, "invalid_channel",
-                      "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+    if (!is_valid_channel_name(params.channels[i])) return invalid_channel_error();
     for (std::size_t j = 0; j < i; ++j)
       if (params.channels[j] == params.channels[i])
         return ApiError{http::status::bad_request, "invalid_channel", "a channel is listed twice"};

@@ -105,7 +105,7 @@ class Session final : public Connection,
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
     auto it = find_subscription(feed.channel());
     if (it == subscriptions_.end()) return;
-    send_text(error_reply(it->reply_id, {http::status::service_unavailable, "unavailable", reason}));
+    send_text(error_reply(it->reply_id, unavailable_error(reason)));
     retire(it);
   }
 
@@ -321,8 +321,7 @@ class Session final : public Connection,
         worker_.id(), std::move(command.publish),
         [self = this->shared_from_this(), id = command.id, channel, started](PublishOutcome outcome) {
           if (outcome.status != EngineStatus::ok)
-            return self->send_text(
-                error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
+            return self->send_text(error_reply(id, unavailable_error(outcome.error)));
           if (!outcome.duplicate) self->worker_.metrics().published();
           self->worker_.metrics().publish_duration(
               std::chrono::duration<double>(Clock::now() - started).count());
@@ -337,8 +336,7 @@ class Session final : public Connection,
         [self = this->shared_from_this(), id = command.id,
          channel = command.channel](HistoryOutcome outcome) {
           if (outcome.status != EngineStatus::ok)
-            return self->send_text(
-                error_reply(id, {http::status::service_unavailable, "unavailable", outcome.error}));
+            return self->send_text(error_reply(id, unavailable_error(outcome.error)));
           self->worker_.metrics().delivered(Delivery::history, outcome.messages.size());
           if (outcome.gap) self->worker_.metrics().gap();
           self->send_text(ok_reply(

@@ -5,6 +5,17 @@
 
 namespace herald {
 
+ApiError invalid_channel_error() {
+  return {http::status::bad_request, "invalid_channel",
+          "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+}
+
+ApiError unavailable_error(std::string reason) {
+  return {http::status::service_unavailable, "unavailable", std::move(reason)};
+}
+
+ApiError shutting_down_error() { return unavailable_error("the server is shutting down"); }
+
 HttpResponse json_response(http::status status, std::string body) {
   HttpResponse response{status, 11};
   response.set(http::field::content_type, "application/json");

@@ -18,6 +18,11 @@ struct ApiError {
 template <typename T>
 using Parsed = std::variant<T, ApiError>;
 
+// The errors several endpoints give, each made in one place.
+ApiError invalid_channel_error();                // 400 invalid_channel: the name rules
+ApiError unavailable_error(std::string reason);  // 503 unavailable: the engine could not serve it
+ApiError shutting_down_error();                  // 503 unavailable: the server is shutting down
+
 HttpResponse json_response(http::status status, std::string body);
 HttpResponse error_response(const ApiError& error);
 

@@ -28,9 +28,7 @@ Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimit
   auto channel = request.param("channel");
   if (!channel)
     return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
-  if (!is_valid_channel_name(*channel))
-    return ApiError{http::status::bad_request, "invalid_channel",
-                    "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+  if (!is_valid_channel_name(*channel)) return invalid_channel_error();
   params.channel = std::move(*channel);
   if (auto since = request.param("since"); since && !since->empty())
     params.since = ResumePoint::from_text(*since);

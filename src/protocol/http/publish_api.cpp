@@ -17,9 +17,7 @@ ApiError bad_field(std::string message) {
 }
 
 Parsed<std::string> checked_channel(std::string_view channel) {
-  if (!is_valid_channel_name(channel))
-    return ApiError{http::status::bad_request, "invalid_channel",
-                    "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+  if (!is_valid_channel_name(channel)) return invalid_channel_error();
   return std::string(channel);
 }
 

@@ -25,9 +25,7 @@ std::optional<Op> op_named(std::string_view name) {
 std::optional<ApiError> read_channel(const json::object& object, Command& command) {
   const json::value* channel = object.if_contains("channel");
   if (channel == nullptr || !channel->is_string()) return invalid("channel is required and must be a string");
-  if (!is_valid_channel_name(channel->get_string()))
-    return ApiError{http::status::bad_request, "invalid_channel",
-                    "channel names are 1-255 bytes of A-Z a-z 0-9 _ . : @ = -"};
+  if (!is_valid_channel_name(channel->get_string())) return invalid_channel_error();
   command.channel = channel->get_string();
   return std::nullopt;
 }
