@@ -55,11 +55,9 @@ BENCHMARK(BM_ParseResumeToken)->Arg(1)->Arg(16);
 class FanOut final : public FeedSink {
  public:
   explicit FanOut(std::size_t subscribers) {
-    WorkerPorts ports;
-    ports.executors.push_back(context_.get_executor());
-    ports.deliver = [](WorkerId, const MessagePtr&) {};
-    engine_ = std::make_unique<MemoryEngine>(std::move(ports), MemoryEngineConfig{});
-    hub_ = std::make_unique<Hub>(0, *engine_);
+    engine_ = std::make_unique<MemoryEngine>(
+        std::vector<boost::asio::any_io_executor>{context_.get_executor()}, MemoryEngineConfig{});
+    hub_ = std::make_unique<Hub>(0, *engine_);  // not attached: the benchmark delivers by hand
     for (std::size_t i = 0; i < subscribers; ++i) {
       feeds_.push_back(std::make_unique<ChannelFeed>(*hub_, "bench", *this));
       queues_.emplace_back(1 << 30);
@@ -73,7 +71,7 @@ class FanOut final : public FeedSink {
   MessagePtr next_message() {
     return make_message("bench", epoch_, ++offset_, 1764268800000, "message", "1");
   }
-  void deliver(const MessagePtr& message) { hub_->deliver(message); }
+  void deliver(const MessagePtr& message) { hub_->on_message(message); }
   void drain() {
     for (auto& queue : queues_) {
       queue.begin_write();

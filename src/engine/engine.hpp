@@ -1,11 +1,39 @@
-// The engine interface: where channels live. It assigns offsets, keeps bounded history and sends each
-// published message to the worker threads that watch its channel. Every operation completes later,
-// through a callback run on the calling worker's thread, so an engine may work over the network (Redis)
-// as well as in memory. The hub and the transports never know which engine runs.
+// The engine contract: where channels live. An engine gives each published message the next offset of
+// its channel, keeps a bounded history, and reports the messages of watched channels to the worker
+// threads that watch them. The memory engine (engine/memory/) keeps channels in this process; an engine
+// over the network (Redis) shares them between herald nodes. The hub and the transports never know
+// which engine runs.
+//
+// What every engine guarantees (tests/unit/engine/engine_contract_test.cpp checks it for each one):
+//
+// Offsets and epochs. The messages of one channel get offsets 1, 2, 3, … in the one order the engine
+//   accepted them, the same for every worker and every node. An epoch names one unbroken run of offsets:
+//   whenever a channel's history is lost as a whole (a memory engine restarted, an idle channel freed, a
+//   key evicted), the channel continues under a new epoch, so a cursor of the old epoch resumes with a gap,
+//   never with a silent hole.
+// History. `history` creates the channel if it does not exist yet (so its cursor has an epoch) and answers
+//   from the retained messages. A `since` inside the retained range, from just before the oldest retained
+//   message to the newest, gives the messages after it and no gap; any other `since` (too old, another
+//   epoch, ahead of the channel, not a cursor) gives a gap that continues from just before the oldest
+//   retained message. At most `limit` messages come back, oldest first; `limit = 0` returns none, only
+//   `cursor`, the channel's current position. `more` says that messages after `cursor` exist already.
+// Live delivery. Once `watch` has completed with `ok`, each message published on the channel is reported
+//   to the watching worker's EngineEvents::on_message, in offset order, at most once. A history read
+//   started after the watch completed misses nothing that the live path does not deliver. An engine whose
+//   live path may lose messages (a network link) says how often hubs should check the position of the
+//   channels they watch (position_check_interval), and reports on_position_check when it knows a
+//   channel may have missed messages (after reconnecting), so the last message of a burst is noticed
+//   without waiting for the next one.
+// Threads. Every completion and every event for a worker runs on that worker's thread, never inside the
+//   call that started the operation. Operations started from one worker take effect in the order made.
+// Failures. An operation that cannot be served completes with `rejected` (the request is refused and
+//   would be again, such as a new channel over the channel limit) or `unavailable` (the engine cannot
+//   serve anything now, such as a lost connection: try again later), with a message that says why. A
+//   failed watch delivers nothing and needs no unwatch.
 #pragma once
+#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <cstdint>
-#include <functional>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,11 +49,11 @@ using WorkerId = unsigned;
 // in one 64-bit word (the memory engine does).
 inline constexpr unsigned kMaxWorkers = 64;
 
-enum class EngineStatus { ok, unavailable };
+enum class EngineStatus { ok, rejected, unavailable };
 
 struct PublishOutcome : PublishResult {
   EngineStatus status = EngineStatus::ok;
-  std::string error;  // why, when unavailable
+  std::string error;  // why, when not ok
 };
 
 struct HistoryRequest {
@@ -43,28 +71,52 @@ struct HistoryOutcome {
   bool more = false;                 // more messages follow `cursor` already
 };
 
-// How an engine reaches the worker threads: their executors, and the function that hands a published
-// message to a worker's hub (the engine calls it on that worker's thread).
-struct WorkerPorts {
-  std::vector<boost::asio::any_io_executor> executors;
-  std::function<void(WorkerId, const MessagePtr&)> deliver;
+struct WatchOutcome {
+  EngineStatus status = EngineStatus::ok;
+  std::string error;
+};
+
+// Completions are move-only and called exactly once.
+using PublishCompletion = boost::asio::any_completion_handler<void(PublishOutcome)>;
+using HistoryCompletion = boost::asio::any_completion_handler<void(HistoryOutcome)>;
+using WatchCompletion = boost::asio::any_completion_handler<void(WatchOutcome)>;
+
+// What an engine reports to one worker, always on that worker's thread.
+class EngineEvents {
+ public:
+  // A message published on a channel this worker watches.
+  virtual void on_message(const MessagePtr& message) = 0;
+  // The live path of a watched channel may have lost messages: check its position now.
+  virtual void on_position_check(const std::string& channel) = 0;
+
+ protected:
+  ~EngineEvents() = default;
 };
 
 class Engine {
  public:
   virtual ~Engine() = default;
 
-  virtual void publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) = 0;
-  // Creates the channel if it does not exist yet, so that its cursor has an epoch.
-  virtual void history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) = 0;
-
-  // From now on (until unwatch), send every message published on `channel` to `worker`'s hub. Calls
-  // from one worker take effect in the order made, before any later history call of that worker.
-  virtual void watch(WorkerId worker, const std::string& channel) = 0;
-  virtual void unwatch(WorkerId worker, const std::string& channel) = 0;
-
+  // Where the engine reports the events of `worker`. Every worker attaches once, before start().
+  virtual void attach(WorkerId worker, EngineEvents& events) = 0;
   virtual void start() = 0;
+  // Ends background work (timers, connections); operations already started may still complete.
   virtual void stop() = 0;
+
+  virtual void publish(WorkerId from, PublishRequest request, PublishCompletion done) = 0;
+  virtual void history(WorkerId from, HistoryRequest request, HistoryCompletion done) = 0;
+  // From the completion on (until unwatch), report every message published on `channel` to `worker`.
+  virtual void watch(WorkerId worker, std::string channel, WatchCompletion done) = 0;
+  virtual void unwatch(WorkerId worker, std::string channel) = 0;
+
+  // How often hubs check the position of each channel they watch; zero when the live path never loses
+  // a message.
+  virtual std::chrono::milliseconds position_check_interval() const = 0;
+  // Whether the engine can serve requests now (readiness).
+  virtual bool ready() const = 0;
+  // What the startup log says about the engine, e.g. "memory engine".
+  virtual std::string description() const = 0;
+  // Channels this engine holds (for metrics).
   virtual std::size_t channel_count() const = 0;
 };
 

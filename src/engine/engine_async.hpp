@@ -1,8 +1,7 @@
-// Adapters that let coroutines await the engine's callback-style operations:
+// Adapters that let coroutines await the engine's operations:
 //   HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
 #pragma once
 #include <boost/asio/async_result.hpp>
-#include <memory>
 
 #include "engine/engine.hpp"
 
@@ -12,9 +11,7 @@ template <typename Token>
 auto async_publish(Engine& engine, WorkerId worker, PublishRequest request, Token&& token) {
   return boost::asio::async_initiate<Token, void(PublishOutcome)>(
       [&engine, worker](auto handler, PublishRequest request) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        engine.publish(worker, std::move(request),
-                       [shared](PublishOutcome outcome) { (*shared)(std::move(outcome)); });
+        engine.publish(worker, std::move(request), std::move(handler));
       },
       token, std::move(request));
 }
@@ -23,9 +20,7 @@ template <typename Token>
 auto async_history(Engine& engine, WorkerId worker, HistoryRequest request, Token&& token) {
   return boost::asio::async_initiate<Token, void(HistoryOutcome)>(
       [&engine, worker](auto handler, HistoryRequest request) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        engine.history(worker, std::move(request),
-                       [shared](HistoryOutcome outcome) { (*shared)(std::move(outcome)); });
+        engine.history(worker, std::move(request), std::move(handler));
       },
       token, std::move(request));
 }

@@ -1,6 +1,8 @@
 // Channel feed (see channel_feed.hpp).
 #include "pubsub/channel_feed.hpp"
 
+#include <utility>
+
 namespace herald {
 
 ChannelFeed::ChannelFeed(Hub& hub, std::string channel, FeedSink& sink, std::size_t batch_limit,
@@ -17,16 +19,33 @@ ChannelFeed::~ChannelFeed() {
 }
 
 void ChannelFeed::start(std::optional<ResumePoint> since) {
-  hub_.add(channel_, *this);
   subscribed_ = true;
   resuming_ = since.has_value();
-  read_history(std::move(since));
+  reading_history_ = true;  // live messages wait for the first history read
+  since_ = std::move(since);
+  hub_.add(channel_, *this);  // may confirm the watch at once
+}
+
+void ChannelFeed::on_watching() {
+  if (!subscribed_ || started_ || self_) return;
+  read_history(std::exchange(since_, std::nullopt));
+}
+
+void ChannelFeed::on_watch_failed(const std::string& reason) {
+  subscribed_ = false;  // the hub has let go of this feed already
+  fail(reason);
+}
+
+void ChannelFeed::fail(const std::string& reason) {
+  stop();
+  sink_.on_feed_failed(*this, reason);
 }
 
 void ChannelFeed::stop() {
   if (subscribed_) hub_.remove(channel_, *this);
   subscribed_ = false;
   buffered_.clear();
+  since_.reset();
 }
 
 void ChannelFeed::read_history(std::optional<ResumePoint> since) {
@@ -41,11 +60,7 @@ void ChannelFeed::read_history(std::optional<ResumePoint> since) {
 
 void ChannelFeed::on_history(HistoryOutcome outcome) {
   self_.reset();  // the answer's callback holds the token until it returns; idle feeds keep none
-  if (outcome.status != EngineStatus::ok) {
-    stop();
-    sink_.on_feed_failed(*this, outcome.error);
-    return;
-  }
+  if (outcome.status != EngineStatus::ok) return fail(outcome.error);
   if (!started_) {
     started_ = true;
     recovered_ = resuming_ && !outcome.gap;
@@ -108,6 +123,12 @@ void ChannelFeed::on_live(const MessagePtr& message) {
     return;
   }
   if (subscribed_) sink_.on_feed_ready(*this);
+}
+
+void ChannelFeed::on_position(const Cursor& position) {
+  if (!started_ || reading_history_) return;
+  if (position.epoch == position_.epoch && position.offset <= position_.offset) return;
+  read_history(ResumePoint::from_cursor(position_));  // the live path lost something: read it back
 }
 
 bool ChannelFeed::apply_live(const MessagePtr& message) {

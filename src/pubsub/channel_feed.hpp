@@ -1,8 +1,9 @@
 // One subscription's view of one channel: resumes from a client's position and then follows live
-// messages, handing them on strictly in offset order, without duplicates and without holes. While it
-// reads history it buffers live messages, then merges them; any hole or epoch change in the live flow
-// sends it back to history, which either fills the hole or reports the loss as a gap. Every transport
-// (SSE, long polling, WebSocket) subscribes through this class.
+// messages, handing them on strictly in offset order, without duplicates and without holes. It first
+// waits until the hub's watch of the channel is confirmed, then reads history; while it reads it buffers
+// live messages, then merges them. Any hole or epoch change in the live flow, and any position check
+// showing messages it has not seen, sends it back to history, which either fills the hole or reports the
+// loss as a gap. Every transport (SSE, long polling, WebSocket) subscribes through this class.
 #pragma once
 #include <memory>
 #include <optional>
@@ -24,7 +25,7 @@ class FeedSink {
   virtual void on_feed_started(ChannelFeed&) {}
   // A batch of messages ended (a history read or one live message): a good moment to write.
   virtual void on_feed_ready(ChannelFeed& feed) = 0;
-  // The engine could not serve the feed; it has stopped.
+  // The engine could not serve the feed (the watch or a history read failed); it has stopped.
   virtual void on_feed_failed(ChannelFeed& feed, const std::string& reason) = 0;
 
  protected:
@@ -56,9 +57,14 @@ class ChannelFeed final : public Subscriber {
   // Index of this feed in its owner's list of feeds (for the owner's use).
   std::size_t index = 0;
 
+  // Subscriber (the hub).
+  void on_watching() override;
+  void on_watch_failed(const std::string& reason) override;
   void on_live(const MessagePtr& message) override;
+  void on_position(const Cursor& position) override;
 
  private:
+  void fail(const std::string& reason);
   void read_history(std::optional<ResumePoint> since);
   void on_history(HistoryOutcome outcome);
   Cursor start_position(const HistoryOutcome& outcome) const;
@@ -77,7 +83,8 @@ class ChannelFeed final : public Subscriber {
   bool recovered_ = false;
   bool history_has_more_ = false;
   bool subscribed_ = false;
-  bool reading_history_ = false;
+  bool reading_history_ = false;      // from start() until history and live are merged
+  std::optional<ResumePoint> since_;  // where to resume once the watch is confirmed
   bool buffer_overflowed_ = false;
   std::vector<MessagePtr> buffered_;
   std::shared_ptr<ChannelFeed*>

@@ -1,23 +1,34 @@
-// The hub of one worker thread: which local subscribers listen to which channel. Messages reach it
-// from the engine on this thread and go to each subscriber by reference, no locks and no copies.
-// The first local subscriber of a channel makes the hub watch it in the engine; the last one leaving
-// stops that.
+// The hub of one worker thread: which local subscribers listen to which channel. It receives the
+// engine's events for this worker and hands each message to the channel's subscribers by reference, no
+// locks and no copies. The first local subscriber of a channel makes the hub watch it in the engine and
+// the last one leaving stops that; subscribers learn when the watch is confirmed, so that they read
+// history only once nothing published from then on can be missed. For engines whose live path may lose
+// messages, the hub checks the position of every watched channel as often as the engine asks and tells
+// the subscribers, which read again what they missed.
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "protocol/encoded_message.hpp"
 
 namespace herald {
 
 class Hub;
 
-// Something that receives the live messages of one channel.
+// Something that follows one channel through the hub.
 class Subscriber {
  public:
+  // The engine confirmed the watch (at once, inside Hub::add, when the channel was watched already).
+  virtual void on_watching() = 0;
+  // The engine refused the watch; the subscriber is no longer in the hub.
+  virtual void on_watch_failed(const std::string& reason) = 0;
+  // A live message of the channel.
   virtual void on_live(const MessagePtr& message) = 0;
+  // The channel's current position, from a position check: messages up to it exist.
+  virtual void on_position(const Cursor& position) = 0;
 
  protected:
   ~Subscriber() = default;
@@ -27,7 +38,7 @@ class Subscriber {
   std::size_t hub_slot_ = 0;  // index in the hub's list for the channel
 };
 
-class Hub {
+class Hub final : public EngineEvents {
  public:
   Hub(WorkerId worker, Engine& engine) : worker_(worker), engine_(engine) {}
   Hub(const Hub&) = delete;
@@ -35,9 +46,13 @@ class Hub {
 
   void add(const std::string& channel, Subscriber& subscriber);
   void remove(const std::string& channel, Subscriber& subscriber);
-  // Hands a message to every local subscriber of its channel. Subscribers may add or remove
-  // subscriptions (their own included) while it runs.
-  void deliver(const MessagePtr& message);
+
+  // EngineEvents. Subscribers may add or remove subscriptions (their own included) while these run.
+  void on_message(const MessagePtr& message) override;
+  void on_position_check(const std::string& channel) override;
+
+  // Called about once a second: checks the positions of watched channels when the engine asks for it.
+  void tick(std::chrono::steady_clock::time_point now);
 
   std::size_t channel_count() const { return channels_.size(); }
   WorkerId worker() const { return worker_; }
@@ -45,16 +60,27 @@ class Hub {
 
  private:
   struct Listeners {
-    std::vector<Subscriber*> subscribers;  // nullptr: removed during a delivery, compacted after it
+    std::vector<Subscriber*> subscribers;  // nullptr: removed while notifying, compacted after it
     std::size_t removed = 0;
-    bool delivering = false;
+    int notifying = 0;           // nested notifications running over `subscribers`
+    std::uint64_t watch_id = 0;  // tells this watch's completion from an earlier one of the channel
+    bool watching = false;       // the engine confirmed the watch
+    bool checking = false;       // a position check is running
   };
+  void start_watch(const std::string& channel, Listeners& listeners);
+  void on_watched(const std::string& channel, std::uint64_t watch_id, const WatchOutcome& outcome);
+  void check_position(const std::string& channel);
+  // Calls `notify(subscriber)` for every subscriber the channel has when it starts.
+  template <typename Notify>
+  void notify_all(const std::string& channel, Notify notify);
   void compact(Listeners& listeners);
   void forget_if_empty(const std::string& channel);
 
   WorkerId worker_;
   Engine& engine_;
   std::unordered_map<std::string, Listeners> channels_;
+  std::uint64_t last_watch_id_ = 0;
+  std::chrono::steady_clock::time_point last_position_check_{};
 };
 
 }  // namespace herald

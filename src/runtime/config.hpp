@@ -31,6 +31,8 @@ struct Config {
   std::size_t max_message_bytes = 64 * 1024;
   Seconds idempotency_window{300};
   std::size_t max_batch = 100;
+  // [engine]
+  std::string engine_type = "memory";
   // [history]
   std::size_t history_size = 1000;
   Seconds history_ttl{600};

@@ -11,6 +11,11 @@ Worker::Worker(WorkerId id, ServerState& state) : id_(id), state_(state) {}
 
 Worker::~Worker() { join(); }
 
+void Worker::attach(Engine& engine) {
+  hub_.emplace(id_, engine);
+  engine.attach(id_, *hub_);
+}
+
 void Worker::start() {
   schedule_tick();
   thread_ = std::thread([this] {
@@ -30,6 +35,7 @@ void Worker::schedule_tick() {
     if (error) return;
     auto now = std::chrono::steady_clock::now();
     connections_.for_each([now](Connection& c) { c.on_tick(now); });
+    if (hub_) hub_->tick(now);
     schedule_tick();
   });
 }

@@ -53,7 +53,8 @@ class Worker {
   char* scratch() { return scratch_.data(); }
   std::size_t scratch_size() const { return scratch_.size(); }
 
-  void attach(Engine& engine) { hub_.emplace(id_, engine); }
+  // Makes this worker's hub and attaches it to the engine (before the engine starts).
+  void attach(Engine& engine);
 
   // Corking: instead of one write per message, connections that got output ask to be flushed, and
   // one pass writes each of them once. The pass runs after the handlers already queued; when the

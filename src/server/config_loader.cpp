@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/engine_factory.hpp"
 
 namespace herald {
 namespace {
@@ -39,6 +40,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"publish.max_message_bytes", &Config::max_message_bytes},
       {"publish.idempotency_window", &Config::idempotency_window},
       {"publish.max_batch", &Config::max_batch},
+      {"engine.type", &Config::engine_type},
       {"history.size", &Config::history_size},
       {"history.ttl", &Config::history_ttl},
       {"history.max_channels", &Config::max_channels},
@@ -188,6 +190,8 @@ void validate(const Config& config) {
     fail("configuration", "server.workers", "at most " + std::to_string(kMaxWorkers));
   if (config.log_format != "text" && config.log_format != "json")
     fail("configuration", "log.format", "expected \"text\" or \"json\"");
+  if (!is_engine_type(config.engine_type))
+    fail("configuration", "engine.type", "unknown engine \"" + config.engine_type + "\" (known: memory)");
   if (config.history_size == 0) fail("configuration", "history.size", "must be at least 1");
   if (config.sse_max_channels == 0) fail("configuration", "sse.max_channels", "must be at least 1");
   if (config.longpoll_max_messages == 0) fail("configuration", "longpoll.max_messages", "must be at least 1");

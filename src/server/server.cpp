@@ -7,7 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include "engine/memory/memory_engine.hpp"
+#include "engine/engine_factory.hpp"
 #include "runtime/worker.hpp"
 #include "server/listen_address.hpp"
 #include "server/listener.hpp"
@@ -20,13 +20,14 @@ std::int64_t to_ms(Seconds duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
-MemoryEngineConfig engine_config(const Config& config) {
-  MemoryEngineConfig engine;
-  engine.history_size = config.history_size;
-  engine.history_ttl_ms = to_ms(config.history_ttl);
-  engine.max_channels = config.max_channels;
-  engine.channel_idle_ms = to_ms(config.channel_idle_timeout);
-  engine.idempotency_window_ms = to_ms(config.idempotency_window);
+EngineConfig engine_config(const Config& config) {
+  EngineConfig engine;
+  engine.type = config.engine_type;
+  engine.channels.history_size = config.history_size;
+  engine.channels.history_ttl_ms = to_ms(config.history_ttl);
+  engine.channels.max_channels = config.max_channels;
+  engine.channels.channel_idle_ms = to_ms(config.channel_idle_timeout);
+  engine.channels.idempotency_window_ms = to_ms(config.idempotency_window);
   return engine;
 }
 
@@ -83,10 +84,10 @@ int run_server(const Config& config) {
   for (WorkerId id = 0; id < config.worker_count(); ++id)
     workers.push_back(std::make_unique<Worker>(id, state));
 
-  WorkerPorts ports;
-  for (auto& worker : workers) ports.executors.push_back(worker->context().get_executor());
-  ports.deliver = [&workers](WorkerId id, const MessagePtr& message) { workers[id]->hub().deliver(message); };
-  MemoryEngine engine(std::move(ports), engine_config(config));
+  std::vector<asio::any_io_executor> executors;
+  for (auto& worker : workers) executors.push_back(worker->context().get_executor());
+  std::unique_ptr<Engine> engine_owner = make_engine(engine_config(config), std::move(executors));
+  Engine& engine = *engine_owner;
   state.engine = &engine;
   state.render_metrics = [&workers, &engine] {
     std::vector<const MetricsShard*> shards;
@@ -113,8 +114,8 @@ int run_server(const Config& config) {
   engine.start();
   for (auto& listener : listeners) listener->start();
   for (auto& worker : workers) worker->start();
-  spdlog::info("herald {} listening on http://{} ({} workers, memory engine)", HERALD_VERSION,
-               format_listen_address(*endpoint), workers.size());
+  spdlog::info("herald {} listening on http://{} ({} workers, {})", HERALD_VERSION,
+               format_listen_address(*endpoint), workers.size(), engine.description());
 
   wait_for_signal();
   shut_down(state, workers, listeners);

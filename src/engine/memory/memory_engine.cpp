@@ -2,20 +2,26 @@
 #include "engine/memory/memory_engine.hpp"
 
 #include <boost/asio/post.hpp>
+#include <stdexcept>
 
 #include "core/clock.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
+namespace {
+constexpr const char* kChannelLimitReached = "channel limit reached (history.max_channels)";
+}  // namespace
 
 MemoryEngine::Shard::Shard(const asio::any_io_executor& executor, const MemoryEngineConfig& config)
     : idempotency(config.idempotency_window_ms, config.idempotency_max_entries),
       sweep_timer(executor),
       random(std::random_device{}()) {}
 
-MemoryEngine::MemoryEngine(WorkerPorts ports, MemoryEngineConfig config)
-    : ports_(std::move(ports)), config_(config) {
-  for (const auto& executor : ports_.executors) shards_.push_back(std::make_unique<Shard>(executor, config_));
+MemoryEngine::MemoryEngine(std::vector<asio::any_io_executor> executors, MemoryEngineConfig config)
+    : executors_(std::move(executors)), events_(executors_.size(), nullptr), config_(config) {
+  if (executors_.empty() || executors_.size() > kMaxWorkers)
+    throw std::invalid_argument("the memory engine needs 1 to 64 workers");
+  for (const auto& executor : executors_) shards_.push_back(std::make_unique<Shard>(executor, config_));
 }
 
 MemoryEngine::~MemoryEngine() = default;
@@ -26,8 +32,17 @@ WorkerId MemoryEngine::owner_of(const std::string& channel) const {
 
 template <typename Function>
 void MemoryEngine::run_on(WorkerId worker, Function&& function) {
-  asio::post(ports_.executors[worker], std::forward<Function>(function));
+  asio::post(executors_[worker], std::forward<Function>(function));
 }
+
+template <typename Completion, typename Outcome>
+void MemoryEngine::complete_on(WorkerId worker, Completion done, Outcome outcome) {
+  run_on(worker, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+    std::move(done)(std::move(outcome));
+  });
+}
+
+void MemoryEngine::attach(WorkerId worker, EngineEvents& events) { events_.at(worker) = &events; }
 
 template <typename Function>
 void MemoryEngine::run_as_owner(WorkerId caller, WorkerId owner, Function&& function) {
@@ -61,14 +76,11 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
   return &it->second;
 }
 
-void MemoryEngine::publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) {
+void MemoryEngine::publish(WorkerId from, PublishRequest request, PublishCompletion done) {
   WorkerId owner = owner_of(request.channel);
   run_as_owner(from, owner,
                [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
-                 PublishOutcome outcome = publish_on_owner(*shards_[owner], request);
-                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
-                   done(std::move(outcome));
-                 });
+                 complete_on(from, std::move(done), publish_on_owner(*shards_[owner], request));
                });
 }
 
@@ -84,8 +96,8 @@ PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& requ
   }
   Channel* channel = find_or_create(shard, request.channel, now);
   if (channel == nullptr) {
-    outcome.status = EngineStatus::unavailable;
-    outcome.error = "channel limit reached";
+    outcome.status = EngineStatus::rejected;
+    outcome.error = kChannelLimitReached;
     return outcome;
   }
   channel->ring.trim(now);
@@ -103,18 +115,15 @@ PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& requ
 void MemoryEngine::fan_out(const Channel& channel, const MessagePtr& message) {
   for (std::uint64_t watchers = channel.watchers; watchers != 0; watchers &= watchers - 1) {
     auto worker = static_cast<WorkerId>(__builtin_ctzll(watchers));
-    run_on(worker, [this, worker, message] { ports_.deliver(worker, message); });
+    run_on(worker, [events = events_[worker], message] { events->on_message(message); });
   }
 }
 
-void MemoryEngine::history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) {
+void MemoryEngine::history(WorkerId from, HistoryRequest request, HistoryCompletion done) {
   WorkerId owner = owner_of(request.channel);
   run_as_owner(from, owner,
                [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
-                 HistoryOutcome outcome = history_on_owner(*shards_[owner], request);
-                 run_on(from, [outcome = std::move(outcome), done = std::move(done)]() mutable {
-                   done(std::move(outcome));
-                 });
+                 complete_on(from, std::move(done), history_on_owner(*shards_[owner], request));
                });
 }
 
@@ -122,7 +131,7 @@ HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest
   std::int64_t now = now_unix_ms();
   Channel* channel = find_or_create(shard, request.channel, now);
   if (channel == nullptr)
-    return HistoryOutcome{EngineStatus::unavailable, "channel limit reached", {}, {}, {}, false};
+    return HistoryOutcome{EngineStatus::rejected, kChannelLimitReached, {}, {}, {}, false};
   channel->ring.trim(now);
   const std::uint64_t top = channel->last_offset;
   // Retained messages are the offsets [first, top]; a position in [first - 1, top] resumes without loss.
@@ -150,17 +159,24 @@ HistoryOutcome MemoryEngine::history_on_owner(Shard& shard, const HistoryRequest
   return outcome;
 }
 
-void MemoryEngine::watch(WorkerId worker, const std::string& channel) {
+void MemoryEngine::watch(WorkerId worker, std::string channel, WatchCompletion done) {
   WorkerId owner = owner_of(channel);
-  run_as_owner(worker, owner, [this, worker, owner, channel] {
-    Channel* state = find_or_create(*shards_[owner], channel, now_unix_ms());
-    if (state != nullptr) state->watchers |= std::uint64_t{1} << worker;
-  });
+  run_as_owner(worker, owner,
+               [this, worker, owner, channel = std::move(channel), done = std::move(done)]() mutable {
+                 WatchOutcome outcome;
+                 if (Channel* state = find_or_create(*shards_[owner], channel, now_unix_ms()))
+                   state->watchers |= std::uint64_t{1} << worker;
+                 else
+                   outcome = WatchOutcome{EngineStatus::rejected, kChannelLimitReached};
+                 // Posted from the owner after the watcher bit is set: it reaches the worker before any
+                 // message published from now on.
+                 complete_on(worker, std::move(done), std::move(outcome));
+               });
 }
 
-void MemoryEngine::unwatch(WorkerId worker, const std::string& channel) {
+void MemoryEngine::unwatch(WorkerId worker, std::string channel) {
   WorkerId owner = owner_of(channel);
-  run_as_owner(worker, owner, [this, worker, owner, channel] {
+  run_as_owner(worker, owner, [this, worker, owner, channel = std::move(channel)] {
     auto& channels = shards_[owner]->channels;
     auto it = channels.find(channel);
     if (it == channels.end()) return;

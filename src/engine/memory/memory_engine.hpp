@@ -10,31 +10,31 @@
 #include <unordered_map>
 
 #include "engine/engine.hpp"
+#include "engine/engine_config.hpp"
 #include "engine/memory/history_ring.hpp"
 #include "engine/memory/idempotency_window.hpp"
 
 namespace herald {
 
-struct MemoryEngineConfig {
-  std::size_t history_size = 1000;
-  std::int64_t history_ttl_ms = 600'000;
-  std::size_t max_channels = 1'000'000;
-  std::int64_t channel_idle_ms = 600'000;
-  std::int64_t idempotency_window_ms = 300'000;
-  std::size_t idempotency_max_entries = 100'000;  // per shard
-};
+using MemoryEngineConfig = ChannelLimits;
 
 class MemoryEngine final : public Engine {
  public:
-  MemoryEngine(WorkerPorts ports, MemoryEngineConfig config);
+  // One executor per worker: shard i lives on executors[i].
+  MemoryEngine(std::vector<boost::asio::any_io_executor> executors, MemoryEngineConfig config);
   ~MemoryEngine() override;
 
-  void publish(WorkerId from, PublishRequest request, std::function<void(PublishOutcome)> done) override;
-  void history(WorkerId from, HistoryRequest request, std::function<void(HistoryOutcome)> done) override;
-  void watch(WorkerId worker, const std::string& channel) override;
-  void unwatch(WorkerId worker, const std::string& channel) override;
+  void attach(WorkerId worker, EngineEvents& events) override;
   void start() override;
   void stop() override;
+  void publish(WorkerId from, PublishRequest request, PublishCompletion done) override;
+  void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
+  void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
+  void unwatch(WorkerId worker, std::string channel) override;
+  // Messages reach watchers by posting to their thread, which never loses one: no checks needed.
+  std::chrono::milliseconds position_check_interval() const override { return {}; }
+  bool ready() const override { return true; }
+  std::string description() const override { return "memory engine"; }
   std::size_t channel_count() const override { return channel_count_.load(std::memory_order_relaxed); }
 
  private:
@@ -42,7 +42,7 @@ class MemoryEngine final : public Engine {
     std::string epoch;
     std::uint64_t last_offset = 0;
     HistoryRing ring;
-    std::uint64_t watchers = 0;  // bit per worker
+    std::uint64_t watchers = 0;  // bit per worker (hence kMaxWorkers)
     std::int64_t last_active_ms = 0;
   };
   struct Shard {
@@ -58,6 +58,9 @@ class MemoryEngine final : public Engine {
   void run_on(WorkerId worker, Function&& function);
   template <typename Function>
   void run_as_owner(WorkerId caller, WorkerId owner, Function&& function);
+  template <typename Completion, typename Outcome>
+  void complete_on(WorkerId worker, Completion done, Outcome outcome);
+  // nullptr when the channel does not exist and the channel limit forbids making it.
   Channel* find_or_create(Shard& shard, const std::string& name, std::int64_t now_ms);
   std::string new_epoch(Shard& shard);
   PublishOutcome publish_on_owner(Shard& shard, PublishRequest& request);
@@ -66,7 +69,8 @@ class MemoryEngine final : public Engine {
   void schedule_sweep(WorkerId worker);
   void sweep(Shard& shard);
 
-  WorkerPorts ports_;
+  std::vector<boost::asio::any_io_executor> executors_;
+  std::vector<EngineEvents*> events_;  // per worker
   MemoryEngineConfig config_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<std::size_t> channel_count_{0};

@@ -18,26 +18,28 @@ namespace asio = boost::asio;
 
 using Offsets = std::vector<std::uint64_t>;
 
-// One worker: an io_context, a memory engine and the worker's hub.
-class World {
+// One worker: an io_context, a memory engine and the worker's hub. The engine's events pass through the
+// world on their way to the hub, so a test can lose a live message on purpose.
+class World final : public EngineEvents {
  public:
   explicit World(MemoryEngineConfig config = {}) {
-    WorkerPorts ports;
-    ports.executors.push_back(context.get_executor());
-    ports.deliver = [this](WorkerId worker, const MessagePtr& message) {
-      EXPECT_EQ(worker, 0u);
-      ++deliveries;
-      if (drop_next_delivery) {
-        drop_next_delivery = false;
-        return;
-      }
-      hub->deliver(message);
-    };
-    engine = std::make_unique<MemoryEngine>(std::move(ports), config);
+    engine =
+        std::make_unique<MemoryEngine>(std::vector<asio::any_io_executor>{context.get_executor()}, config);
     hub = std::make_unique<Hub>(0, *engine);
+    engine->attach(0, *this);
   }
   World(const World&) = delete;
   World& operator=(const World&) = delete;
+
+  void on_message(const MessagePtr& message) override {
+    ++deliveries;
+    if (drop_next_delivery) {
+      drop_next_delivery = false;
+      return;
+    }
+    hub->on_message(message);
+  }
+  void on_position_check(const std::string& channel) override { hub->on_position_check(channel); }
 
   // Runs every handler that is ready, including those they post.
   void run() {

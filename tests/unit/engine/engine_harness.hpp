@@ -1,0 +1,142 @@
+// Test harness for engines: one io_context per worker, polled from the test's thread, and the events
+// each worker receives recorded. Every completion and event is checked to run on its worker's thread and
+// never inside the call that started it.
+#pragma once
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace herald::testing {
+
+using Offsets = std::vector<std::uint64_t>;
+
+inline Offsets offsets(const std::vector<MessagePtr>& messages) {
+  Offsets out;
+  for (const auto& message : messages) out.push_back(message->offset);
+  return out;
+}
+
+// Makes the engine under test over the workers' executors.
+using EngineMaker = std::function<std::unique_ptr<Engine>(std::vector<boost::asio::any_io_executor>)>;
+
+class Workers {
+ public:
+  Workers(std::size_t count, const EngineMaker& make) {
+    std::vector<boost::asio::any_io_executor> executors;
+    for (std::size_t i = 0; i < count; ++i) {
+      contexts.push_back(std::make_unique<boost::asio::io_context>());
+      executors.push_back(contexts.back()->get_executor());
+    }
+    delivered.resize(count);
+    position_checks.resize(count);
+    for (std::size_t i = 0; i < count; ++i)
+      recorders_.push_back(std::make_unique<Recorder>(*this, static_cast<WorkerId>(i)));
+    engine = make(std::move(executors));
+    for (auto& recorder : recorders_) engine->attach(recorder->worker, *recorder);
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  // Runs every context until none has work left.
+  void drain() {
+    for (int round = 0; round < 1000; ++round) {
+      std::size_t ran = 0;
+      for (auto& context : contexts) {
+        context->restart();
+        ran += context->poll();
+      }
+      if (ran == 0) return;
+    }
+    ADD_FAILURE() << "the workers never went idle";
+  }
+
+  PublishOutcome publish(WorkerId from, const std::string& channel, const std::string& data = "1",
+                         const std::string& key = "", const std::string& event = "message") {
+    std::optional<PublishOutcome> result;
+    engine->publish(from, PublishRequest{channel, event, data, key}, [&](PublishOutcome outcome) {
+      EXPECT_TRUE(on_thread_of(from)) << "publish answered on another worker";
+      result = std::move(outcome);
+    });
+    EXPECT_FALSE(result) << "publish answered inside the call";
+    drain();
+    if (!result) {
+      ADD_FAILURE() << "publish never answered";
+      return {};
+    }
+    return *result;
+  }
+
+  HistoryOutcome history(WorkerId from, const std::string& channel, std::optional<std::string> since,
+                         std::size_t limit = 100) {
+    std::optional<HistoryOutcome> result;
+    std::optional<ResumePoint> point;
+    if (since) point = ResumePoint::from_text(*since);
+    engine->history(from, HistoryRequest{channel, point, limit}, [&](HistoryOutcome outcome) {
+      EXPECT_TRUE(on_thread_of(from)) << "history answered on another worker";
+      result = std::move(outcome);
+    });
+    EXPECT_FALSE(result) << "history answered inside the call";
+    drain();
+    if (!result) {
+      ADD_FAILURE() << "history never answered";
+      return {};
+    }
+    return *result;
+  }
+
+  WatchOutcome watch(WorkerId worker, const std::string& channel) {
+    std::optional<WatchOutcome> result;
+    engine->watch(worker, channel, [&](WatchOutcome outcome) {
+      EXPECT_TRUE(on_thread_of(worker)) << "watch answered on another worker";
+      result = std::move(outcome);
+    });
+    EXPECT_FALSE(result) << "watch answered inside the call";
+    drain();
+    if (!result) {
+      ADD_FAILURE() << "watch never answered";
+      return {};
+    }
+    return *result;
+  }
+
+  void unwatch(WorkerId worker, const std::string& channel) {
+    engine->unwatch(worker, channel);
+    drain();
+  }
+
+  bool on_thread_of(WorkerId worker) const {
+    return contexts[worker]->get_executor().running_in_this_thread();
+  }
+
+  // The contexts are declared before the engine so that they outlive its timers.
+  std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+  std::vector<std::vector<MessagePtr>> delivered;         // per worker, in arrival order
+  std::vector<std::vector<std::string>> position_checks;  // per worker
+  std::unique_ptr<Engine> engine;
+
+ private:
+  struct Recorder final : EngineEvents {
+    Recorder(Workers& workers, WorkerId worker) : workers(workers), worker(worker) {}
+    void on_message(const MessagePtr& message) override {
+      EXPECT_TRUE(workers.on_thread_of(worker))
+          << "delivery for worker " << worker << " ran on another worker";
+      workers.delivered[worker].push_back(message);
+    }
+    void on_position_check(const std::string& channel) override {
+      EXPECT_TRUE(workers.on_thread_of(worker));
+      workers.position_checks[worker].push_back(channel);
+    }
+    Workers& workers;
+    WorkerId worker;
+  };
+  std::vector<std::unique_ptr<Recorder>> recorders_;
+};
+
+}  // namespace herald::testing
