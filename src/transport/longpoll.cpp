@@ -21,7 +21,7 @@ void LongPollWait::finish() {
 }
 
 void LongPollWait::on_feed_ready(ChannelFeed&) {
-  if (!messages_.empty() || gap_) finish();
+  if (!messages_.empty() || gap_ || timed_out_) finish();
 }
 
 void LongPollWait::on_feed_failed(ChannelFeed&, const std::string& reason) {
@@ -35,6 +35,14 @@ asio::awaitable<void> LongPollWait::wait() {
   timer_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(params_.timeout)));
   co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (finished_) co_return;
+  if (!feed_.started()) {
+    // The timeout passed before the first history read answered (always possible with timeout=0):
+    // that answer, whatever it holds, is the response. finish() ends this wait.
+    timed_out_ = true;
+    timer_.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
   finish();
 }
 

@@ -44,6 +44,7 @@ class LongPollWait final : public FeedSink {
   std::optional<Gap> gap_;
   std::optional<std::string> failure_;
   bool finished_ = false;
+  bool timed_out_ = false;  // the timeout passed; the first history answer ends the wait
   bool client_gone_ = false;
 };
 

@@ -212,3 +212,38 @@ test('longpoll.default_timeout and longpoll.max_timeout are configurable (env)',
     await own.stop();
   }
 });
+
+// timeout=0 asks "what is there now?": the answer must come from history, never from a timer that fired
+// before the history read answered.
+test('timeout=0 answers what history holds, every time (messages, gaps, cursors)', { timeout: 60_000 }, async () => {
+  const channel = uniqueChannel('lpzero');
+  const results = await publishMany(srv.base, channel, 1000);
+  const { epoch } = results[0];
+  for (let i = 0; i < 30; i++) {
+    const { res, body } = await longPoll(srv.base, channel, { since: `${epoch}:100`, timeout: 0 });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(offsets(body), Array.from({ length: 100 }, (_, k) => 101 + k), `try ${i}`);
+    assert.equal(body.cursor, `${epoch}:200`);
+    assert.equal(body.more, true);
+    assert.equal(body.gap, null);
+  }
+  for (let i = 0; i < 30; i++) {
+    const { body } = await longPoll(srv.base, channel, { since: `${foreignEpoch(epoch)}:5`, timeout: 0 });
+    assert.ok(body.gap, `try ${i}: a cursor of another epoch gives a gap`);
+    assert.equal(body.gap.continue_from, `${epoch}:0`);
+    assert.equal(body.messages.length, 100);
+  }
+  for (let i = 0; i < 30; i++) {
+    const { body } = await longPoll(srv.base, channel, { since: 'garbage', timeout: 0 });
+    assert.ok(body.gap, `try ${i}: an unparsable cursor gives a gap`);
+    assert.equal(body.gap.requested, 'garbage');
+    assert.match(body.cursor, /^[a-z0-9]{8}:\d+$/, `try ${i}: cursor ${body.cursor}`);
+  }
+  for (let i = 0; i < 10; i++) {
+    const fresh = uniqueChannel('lpzerofresh');
+    const { body } = await longPoll(srv.base, fresh, { timeout: 0 });
+    assert.deepEqual(body.messages, []);
+    assert.equal(body.cursor, await currentCursor(srv.base, fresh), `try ${i}: same cursor as history`);
+    assert.match(body.cursor, /^[a-z0-9]{8}:0$/);
+  }
+});
