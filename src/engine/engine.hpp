@@ -31,7 +31,6 @@
 //   serve anything now, such as a lost connection: try again later), with a message that says why. A
 //   failed watch delivers nothing and needs no unwatch.
 #pragma once
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <optional>
@@ -40,6 +39,7 @@
 
 #include "core/gap.hpp"
 #include "core/publish.hpp"
+#include "engine/completion.hpp"
 #include "protocol/encoded_message.hpp"
 
 namespace herald {
@@ -76,10 +76,9 @@ struct WatchOutcome {
   std::string error;
 };
 
-// Completions are move-only and called exactly once.
-using PublishCompletion = boost::asio::any_completion_handler<void(PublishOutcome)>;
-using HistoryCompletion = boost::asio::any_completion_handler<void(HistoryOutcome)>;
-using WatchCompletion = boost::asio::any_completion_handler<void(WatchOutcome)>;
+using PublishCompletion = Completion<PublishOutcome>;
+using HistoryCompletion = Completion<HistoryOutcome>;
+using WatchCompletion = Completion<WatchOutcome>;
 
 // What an engine reports to one worker, always on that worker's thread.
 class EngineEvents {

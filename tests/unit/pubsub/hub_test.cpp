@@ -1,0 +1,251 @@
+// The hub over an engine that behaves like one across a network: watches confirmed later (or refused),
+// a live path that loses messages, position checks. Feeds must wait for the watch, fail with it, and
+// recover what the live path lost through the position checks.
+#include "pubsub/hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/memory/memory_engine.hpp"
+#include "pubsub/channel_feed.hpp"
+
+namespace herald {
+namespace {
+namespace asio = boost::asio;
+using Offsets = std::vector<std::uint64_t>;
+using Clock = std::chrono::steady_clock;
+
+// A memory engine behind a script: watch completions are held until the test releases them, live
+// messages can be lost on purpose, and hubs are asked to check positions every second.
+class ScriptedEngine final : public Engine, public EngineEvents {
+ public:
+  explicit ScriptedEngine(asio::io_context& context)
+      : inner_(std::vector<asio::any_io_executor>{context.get_executor()}, MemoryEngineConfig{}) {
+    inner_.attach(0, *this);
+  }
+
+  void attach(WorkerId, EngineEvents& events) override { events_ = &events; }
+  void start() override {}
+  void stop() override {}
+  void publish(WorkerId from, PublishRequest request, PublishCompletion done) override {
+    inner_.publish(from, std::move(request), std::move(done));
+  }
+  void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override {
+    ++history_reads;
+    inner_.history(from, std::move(request), std::move(done));
+  }
+  void watch(WorkerId worker, std::string channel, WatchCompletion done) override {
+    ++watches;
+    inner_.watch(worker, channel, [this](WatchOutcome) {});
+    held_.push_back(std::move(done));
+  }
+  void unwatch(WorkerId worker, std::string channel) override {
+    ++unwatches;
+    inner_.unwatch(worker, std::move(channel));
+  }
+  std::chrono::milliseconds position_check_interval() const override { return std::chrono::seconds(1); }
+  bool ready() const override { return true; }
+  std::string description() const override { return "scripted engine"; }
+  std::size_t channel_count() const override { return inner_.channel_count(); }
+
+  // EngineEvents of the inner engine: passed on unless lost on purpose.
+  void on_message(const MessagePtr& message) override {
+    if (lose_live) return;
+    events_->on_message(message);
+  }
+  void on_position_check(const std::string& channel) override { events_->on_position_check(channel); }
+
+  // Completes the oldest held watch.
+  void release_watch(WatchOutcome outcome = {}) {
+    ASSERT_FALSE(held_.empty()) << "no watch is waiting";
+    WatchCompletion done = std::move(held_.front());
+    held_.erase(held_.begin());
+    std::move(done)(std::move(outcome));
+  }
+  std::size_t held_watches() const { return held_.size(); }
+
+  bool lose_live = false;
+  int history_reads = 0;
+  int watches = 0;
+  int unwatches = 0;
+
+ private:
+  MemoryEngine inner_;
+  EngineEvents* events_ = nullptr;
+  std::vector<WatchCompletion> held_;
+};
+
+class Sink final : public FeedSink {
+ public:
+  void on_feed_message(ChannelFeed&, const MessagePtr& message) override {
+    offsets.push_back(message->offset);
+  }
+  void on_feed_gap(ChannelFeed&, const Gap&) override { ++gaps; }
+  void on_feed_started(ChannelFeed&) override { ++starts; }
+  void on_feed_ready(ChannelFeed&) override {}
+  void on_feed_failed(ChannelFeed&, const std::string& reason) override { failures.push_back(reason); }
+
+  Offsets offsets;
+  int gaps = 0;
+  int starts = 0;
+  std::vector<std::string> failures;
+};
+
+class HubTest : public ::testing::Test {
+ protected:
+  HubTest() : engine(context), hub(0, engine) { engine.attach(0, hub); }
+
+  void run() {
+    context.restart();
+    context.poll();
+  }
+  Cursor publish(const std::string& channel) {
+    Cursor cursor;
+    engine.publish(0, PublishRequest{channel, "message", "1", ""},
+                   [&](PublishOutcome o) { cursor = o.cursor; });
+    run();
+    return cursor;
+  }
+
+  asio::io_context context;
+  ScriptedEngine engine;
+  Hub hub;
+  Sink sink;
+};
+
+TEST_F(HubTest, FeedsReadHistoryOnlyOnceTheWatchIsConfirmed) {
+  ChannelFeed first(hub, "room", sink);
+  ChannelFeed second(hub, "room", sink);
+  first.start(std::nullopt);
+  second.start(std::nullopt);
+  run();
+  EXPECT_EQ(engine.watches, 1) << "one watch per channel and worker";
+  EXPECT_EQ(engine.history_reads, 0);
+  EXPECT_FALSE(first.started());
+  engine.release_watch();
+  run();
+  EXPECT_TRUE(first.started());
+  EXPECT_TRUE(second.started());
+  EXPECT_EQ(engine.history_reads, 2);
+}
+
+TEST_F(HubTest, AFeedJoiningAWatchedChannelStartsAtOnce) {
+  ChannelFeed first(hub, "room", sink);
+  first.start(std::nullopt);
+  engine.release_watch();
+  run();
+  ChannelFeed later(hub, "room", sink);
+  later.start(std::nullopt);
+  run();
+  EXPECT_TRUE(later.started());
+  EXPECT_EQ(engine.watches, 1);
+}
+
+TEST_F(HubTest, MessagesPublishedWhileTheWatchIsPendingAreReadFromHistory) {
+  Cursor before = publish("room");
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(ResumePoint::from_cursor(before));
+  publish("room");
+  publish("room");
+  engine.release_watch();
+  run();
+  EXPECT_EQ(sink.offsets, (Offsets{2, 3}));
+  publish("room");
+  EXPECT_EQ(sink.offsets, (Offsets{2, 3, 4}));
+}
+
+TEST_F(HubTest, ARefusedWatchFailsEveryWaitingFeedAndTheNextFeedWatchesAgain) {
+  ChannelFeed a(hub, "room", sink);
+  ChannelFeed b(hub, "room", sink);
+  a.start(std::nullopt);
+  b.start(std::nullopt);
+  engine.release_watch(WatchOutcome{EngineStatus::unavailable, "engine down"});
+  run();
+  EXPECT_EQ(sink.failures, (std::vector<std::string>{"engine down", "engine down"}));
+  EXPECT_EQ(hub.channel_count(), 0u);
+  EXPECT_EQ(engine.unwatches, 0) << "a refused watch needs no unwatch";
+  ChannelFeed c(hub, "room", sink);
+  c.start(std::nullopt);
+  EXPECT_EQ(engine.watches, 2);
+  engine.release_watch();
+  run();
+  EXPECT_TRUE(c.started());
+}
+
+TEST_F(HubTest, ACompletionOfAnEarlierWatchIsNotTakenForTheCurrentOne) {
+  {
+    ChannelFeed gone(hub, "room", sink);
+    gone.start(std::nullopt);
+  }  // left before its watch answered: unwatched
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  EXPECT_EQ(engine.watches, 2);
+  engine.release_watch();  // the first watch's answer
+  run();
+  EXPECT_FALSE(feed.started());
+  engine.release_watch();
+  run();
+  EXPECT_TRUE(feed.started());
+}
+
+TEST_F(HubTest, ThePositionCheckFindsALostLastMessage) {
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  engine.release_watch();
+  run();
+  publish("room");
+  engine.lose_live = true;
+  publish("room");  // the last message of a burst, lost on the live path
+  EXPECT_EQ(sink.offsets, (Offsets{1}));
+  auto now = Clock::now();
+  hub.tick(now);
+  run();
+  EXPECT_EQ(sink.offsets, (Offsets{1, 2}));
+  EXPECT_EQ(sink.gaps, 0);
+}
+
+TEST_F(HubTest, PositionChecksRunAsOftenAsTheEngineAsks) {
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  engine.release_watch();
+  run();
+  auto now = Clock::now();
+  hub.tick(now);
+  run();
+  int reads = engine.history_reads;
+  hub.tick(now + std::chrono::milliseconds(500));
+  run();
+  EXPECT_EQ(engine.history_reads, reads) << "half the interval later: no check";
+  hub.tick(now + std::chrono::milliseconds(1500));
+  run();
+  EXPECT_EQ(engine.history_reads, reads + 1) << "one position read, and nothing missed to read back";
+}
+
+TEST_F(HubTest, AnEnginesPositionCheckEventChecksAtOnce) {
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  engine.release_watch();
+  run();
+  engine.lose_live = true;
+  publish("room");
+  EXPECT_TRUE(sink.offsets.empty());
+  hub.on_position_check("room");
+  run();
+  EXPECT_EQ(sink.offsets, (Offsets{1}));
+}
+
+TEST_F(HubTest, NoPositionChecksBeforeTheWatchIsConfirmed) {
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  hub.on_position_check("room");
+  hub.tick(Clock::now());
+  run();
+  EXPECT_EQ(engine.history_reads, 0);
+}
+
+}  // namespace
+}  // namespace herald
