@@ -74,8 +74,9 @@ class FanOut final : public FeedSink {
   void deliver(const MessagePtr& message) { hub_->on_message(message); }
   void drain() {
     for (auto& queue : queues_) {
-      queue.begin_write();
-      queue.end_write();
+      std::size_t total = 0;
+      for (const auto& buffer : queue.begin_write()) total += buffer.size();
+      queue.end_write(total);
     }
   }
 

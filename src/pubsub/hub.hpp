@@ -51,7 +51,7 @@ class Hub final : public EngineEvents {
   void on_message(const MessagePtr& message) override;
   void on_position_check(const std::string& channel) override;
 
-  // Called about once a second: checks the positions of watched channels when the engine asks for it.
+  // Called a few times a second: checks the positions of watched channels when the engine asks for it.
   void tick(std::chrono::steady_clock::time_point now);
 
   std::size_t channel_count() const { return channels_.size(); }

@@ -12,7 +12,7 @@ class Connection {
  public:
   // The server is shutting down: finish what is in flight, tell the client, close.
   virtual void on_shutdown() = 0;
-  // Called about once a second.
+  // Called every Worker::kTickInterval (a quarter of a second).
   virtual void on_tick(std::chrono::steady_clock::time_point) {}
 
  protected:

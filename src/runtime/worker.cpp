@@ -30,7 +30,7 @@ void Worker::start() {
 }
 
 void Worker::schedule_tick() {
-  tick_timer_.expires_after(std::chrono::seconds(1));
+  tick_timer_.expires_after(kTickInterval);
   tick_timer_.async_wait([this](boost::system::error_code error) {
     if (error) return;
     auto now = std::chrono::steady_clock::now();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -38,6 +39,10 @@ struct ServerState {
 
 class Worker {
  public:
+  // How often connections get on_tick: the resolution of heartbeats, pings, idle and stall checks
+  // (sse.heartbeat = 2.5 means 2.5 to 2.75 s), cheap enough for tens of thousands of connections.
+  static constexpr std::chrono::milliseconds kTickInterval{250};
+
   Worker(WorkerId id, ServerState& state);
   ~Worker();
 
