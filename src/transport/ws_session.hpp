@@ -1,4 +1,4 @@
-// A WebSocket connection after the handshake: reads and checks client frames (RFC 6455), runs the
+// A WebSocket connection after the handshake: reads client messages (through ws::MessageReader), runs the
 // herald.v1 commands (or echoes, on the echo endpoint), and writes pre-encoded message frames shared
 // by all subscribers, coalesced into one write per batch.
 #pragma once

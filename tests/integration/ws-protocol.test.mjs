@@ -91,6 +91,20 @@ test('the handshake answer: 101, Upgrade/Connection headers, Sec-WebSocket-Accep
   assertUnmasked(c, 'handshake');
 });
 
+test('frames sent together with the handshake request, the last one incomplete, are all read', { timeout: 10_000 }, async () => {
+  const channel = uniqueChannel('early');
+  const first = textFrame({ id: 'early-1', op: 'history', channel });
+  const second = textFrame({ id: 'early-2', op: 'history', channel });
+  const cut = 3; // inside the second frame's header
+  const c = await open(proto, { early: Buffer.concat([first, second.subarray(0, cut)]) });
+  assert.equal((await c.waitJson((j) => j.id === 'early-1')).ok, true);
+  c.send(second.subarray(cut));
+  const reply = await c.waitJson((j) => j.id === 'early-2');
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  assert.equal(c.frames.filter((f) => f.opcode === OP.CLOSE).length, 0, describeFrames(c.frames));
+  await assertHealthy(proto, 'early frames');
+});
+
 test('unmasked client frame → close 1002', { timeout: 15_000 }, async () => {
   await expectClose(proto, [frame({ payload: HIST('u'), mask: false })], 1002, 'unmasked text');
 });
