@@ -39,6 +39,7 @@ class Session final : public Connection,
         slot_(std::move(slot)),
         mode_(options.mode),
         deflate_(options.deflate),
+        deflate_window_bits_(options.deflate_window_bits),
         reader_({worker.config().ws_max_message_bytes, options.deflate}),
         writer_(worker.config().queue_bytes),
         last_received_(Clock::now()),
@@ -85,7 +86,7 @@ class Session final : public Connection,
 
   void on_feed_message(ChannelFeed&, const MessagePtr& message) override {
     if (closing_) return;
-    bool queued = deflate_ ? writer_.queue.push(message, message->ws_deflated_frame())
+    bool queued = deflate_ ? writer_.queue.push(message, message->ws_deflated_frame(deflate_window_bits_))
                            : writer_.queue.push(message, message->ws_frame);
     if (!queued) return slow_consumer();
     worker_.metrics().delivered(Delivery::ws);
@@ -362,6 +363,7 @@ class Session final : public Connection,
   ConnectionSlot slot_;
   Mode mode_;
   bool deflate_;
+  int deflate_window_bits_;
   MessageReader reader_;
   QueuedWriter writer_;
   Subscriptions subscriptions_;
