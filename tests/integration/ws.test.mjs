@@ -271,6 +271,63 @@ test('WS publish has the HTTP validation: invalid_channel, invalid_event, invali
   assert.deepEqual((await historyOk(srv.base, channel)).messages, [], 'nothing published');
 });
 
+test('an empty event name is rejected with invalid_event over HTTP and WebSocket, and nothing is published; a missing or null event is "message"', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('chat.emptyev');
+  const post = (body) => request(srv.base, 'POST', '/api/publish', { body });
+  assertErrorBody(await post({ channel, data: 1, event: '' }), 400, 'invalid_event', 'HTTP single');
+  assertErrorBody(await post({ messages: [{ channel, data: 1 }, { channel, data: 2, event: '' }] }), 400, 'invalid_event', 'HTTP batch');
+  const raw = await request(srv.base, 'POST', `/api/publish/${channel}?event=`, { body: 'x', headers: { 'Content-Type': 'text/plain' } });
+  assertErrorBody(raw, 400, 'invalid_event', 'HTTP raw body');
+  const c = await connect(srv.base);
+  assertWsError(await c.command({ id: 'empty', op: 'publish', channel, data: 1, event: '' }), 'invalid_event', 'empty');
+  assert.equal(c.open, true);
+  assert.deepEqual((await historyOk(srv.base, channel)).messages, [], 'nothing published');
+
+  await publish(srv.base, channel, 'http null', { event: null });
+  await publish(srv.base, channel, 'http missing');
+  await c.commandOk({ op: 'publish', channel, data: 'ws null', event: null });
+  await c.commandOk({ op: 'publish', channel, data: 'ws missing' });
+  const { messages } = await historyOk(srv.base, channel);
+  assert.deepEqual(messages.map((m) => [m.data, m.event]), [
+    ['http null', 'message'],
+    ['http missing', 'message'],
+    ['ws null', 'message'],
+    ['ws missing', 'message'],
+  ]);
+});
+
+test('error replies echo the id of a command without op or with a non-string op; only unreadable commands and ids get "id":null', { timeout: 20_000 }, async () => {
+  const c = await connect(srv.base);
+  assertWsError(await c.command({ id: 'no-op' }), 'invalid_field', 'no-op');
+  assertWsError(await c.command({ id: 17, channel: 'x' }), 'invalid_field', 17);
+  assertWsError(await c.command({ id: 'num-op', op: 5 }), 'invalid_field', 'num-op');
+  assertWsError(await c.command({ id: 'null-op', op: null }), 'invalid_field', 'null-op');
+  for (const text of ['{"op":"ping"', '[{"id":1,"op":"ping"}]', '{"id":{"n":1},"op":"ping"}', '{"id":[1],"op":"ping"}', '{"id":true}', '{"channel":"x"}']) {
+    const from = c.frames.length;
+    c.send(text);
+    const reply = await c.waitReply(null, { from });
+    assertWsError(reply, text.startsWith('{"op":"ping"') ? 'bad_json' : 'invalid_field', null);
+  }
+  assert.equal(c.open, true);
+});
+
+test('herald_publish_duration_seconds counts WebSocket publish commands as well as HTTP publish requests', { timeout: 20_000 }, async () => {
+  const name = 'herald_publish_duration_seconds_count';
+  const channel = uniqueChannel('chat.duration');
+  const c = await connect(srv.base);
+  const before = (await metric(srv.base, name)) ?? 0;
+  await c.commandOk({ op: 'publish', channel, data: 1 });
+  await c.commandOk({ op: 'publish', channel, data: 2 });
+  await waitFor(async () => (await metric(srv.base, name)) === before + 2, { label: `${name} = ${before + 2}`, timeout: 5000 });
+  assertWsError(await c.command({ op: 'publish', channel: uniqueChannel('news'), data: 3 }), 'forbidden');
+  await publish(srv.base, channel, 4);
+  await publishBatch(srv.base, [{ channel, data: 5 }, { channel, data: 6 }]);
+  await waitFor(async () => (await metric(srv.base, name)) === before + 4, {
+    label: `${name} = ${before + 4}: one per WebSocket publish and per HTTP request, none for a refused publish`,
+    timeout: 5000,
+  });
+});
+
 test('history op: same semantics as GET /api/history (limit, since, more, gap)', { timeout: 20_000 }, async () => {
   const channel = uniqueChannel('hist');
   await publishMany(srv.base, channel, 5);
