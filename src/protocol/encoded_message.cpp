@@ -1,7 +1,10 @@
 // Message encodings for every transport (see encoded_message.hpp).
 #include "protocol/encoded_message.hpp"
 
+#include <array>
 #include <boost/json.hpp>
+#include <mutex>
+#include <stdexcept>
 
 #include "protocol/sse/sse_format.hpp"
 #include "protocol/ws/deflate.hpp"
@@ -62,13 +65,37 @@ std::string encode_ws_frame(const EncodedMessage& m, std::size_t& payload_at) {
 
 }  // namespace
 
-const std::string& EncodedMessage::ws_deflated_frame() const {
-  std::call_once(deflate_once_, [this] {
-    std::string compressed = ws::deflate_message(std::string_view(ws_frame).substr(ws_payload_at));
-    ws_deflated_frame_ =
+struct EncodedMessage::DeflatedFrames {
+  static constexpr std::size_t kWindowSizes = ws::kMaxWindowBits - ws::kMinWindowBits + 1;
+  std::array<std::once_flag, kWindowSizes> made;
+  std::array<std::string, kWindowSizes> frames;
+};
+
+EncodedMessage::~EncodedMessage() { delete deflated_frames_.load(std::memory_order_acquire); }
+
+EncodedMessage::DeflatedFrames& EncodedMessage::deflated_frames() const {
+  DeflatedFrames* existing = deflated_frames_.load(std::memory_order_acquire);
+  if (existing != nullptr) return *existing;
+  auto made = std::make_unique<DeflatedFrames>();
+  // Of two threads that get here at once, one installs its table and the other uses that one.
+  if (deflated_frames_.compare_exchange_strong(existing, made.get(), std::memory_order_acq_rel,
+                                               std::memory_order_acquire))
+    return *made.release();
+  return *existing;
+}
+
+const std::string& EncodedMessage::ws_deflated_frame(int window_bits) const {
+  if (window_bits < ws::kMinWindowBits || window_bits > ws::kMaxWindowBits)
+    throw std::invalid_argument("no deflate window of " + std::to_string(window_bits) + " bits");
+  DeflatedFrames& deflated = deflated_frames();
+  const std::size_t slot = static_cast<std::size_t>(window_bits - ws::kMinWindowBits);
+  std::call_once(deflated.made[slot], [&] {
+    std::string compressed =
+        ws::deflate_message(std::string_view(ws_frame).substr(ws_payload_at), window_bits);
+    deflated.frames[slot] =
         ws::server_frame_header(ws::Opcode::text, compressed.size(), true, true) + compressed;
   });
-  return ws_deflated_frame_;
+  return deflated.frames[slot];
 }
 
 std::string_view EncodedMessage::data_json() const {

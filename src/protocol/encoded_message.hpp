@@ -1,12 +1,13 @@
 // A published message with its encodings for every transport, made once when the message is published
 // (encode once, write many) and then shared, immutable, by every subscriber on every thread.
 #pragma once
+#include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "core/message.hpp"
+#include "protocol/ws/deflate.hpp"
 
 namespace herald {
 
@@ -29,16 +30,25 @@ struct EncodedMessage : Message {
   std::string ws_frame;
   std::size_t ws_payload_at = 0;  // the payload is ws_frame[ws_payload_at, size())
 
-  // The same frame compressed for permessage-deflate: made by the first connection that needs it,
-  // then shared by all.
-  const std::string& ws_deflated_frame() const;
+  // The same frame compressed for permessage-deflate with a window of `window_bits` (ws::kMinWindowBits
+  // to ws::kMaxWindowBits): made by the first connection that needs it for that window, then shared by
+  // all connections that use the same window.
+  const std::string& ws_deflated_frame(int window_bits = ws::kMaxWindowBits) const;
 
   // The payload: valid, serialized JSON.
   std::string_view data_json() const;
 
+  EncodedMessage() = default;
+  EncodedMessage(const EncodedMessage&) = delete;
+  EncodedMessage& operator=(const EncodedMessage&) = delete;
+  ~EncodedMessage();
+
  private:
-  mutable std::once_flag deflate_once_;
-  mutable std::string ws_deflated_frame_;
+  struct DeflatedFrames;  // one per window size, each made once
+  DeflatedFrames& deflated_frames() const;
+
+  // Made when a compressed frame is first asked for: a message never sent compressed pays one pointer.
+  mutable std::atomic<DeflatedFrames*> deflated_frames_{nullptr};
 };
 
 using MessagePtr = std::shared_ptr<const EncodedMessage>;

@@ -210,6 +210,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     ws::SessionOptions options;
     options.mode = route == Route::websocket_echo ? ws::Mode::echo : ws::Mode::herald;
     options.deflate = accepted.deflate;
+    options.deflate_window_bits = accepted.deflate_window_bits;
     options.handshake_response = std::move(accepted.response);
     options.received = beast::buffers_to_string(buffer_.data());
     handed_over_ = true;

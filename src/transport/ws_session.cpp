@@ -6,12 +6,11 @@
 #include <algorithm>
 #include <boost/beast/core/tcp_stream.hpp>
 
-#include "core/utf8.hpp"
 #include "engine/engine_async.hpp"
 #include "protocol/http/poll_api.hpp"
 #include "protocol/ws/commands.hpp"
-#include "protocol/ws/deflate.hpp"
 #include "protocol/ws/frame.hpp"
+#include "protocol/ws/message_reader.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "runtime/queued_writer.hpp"
 #include "runtime/socket_of.hpp"
@@ -40,24 +39,22 @@ class Session final : public Connection,
         slot_(std::move(slot)),
         mode_(options.mode),
         deflate_(options.deflate),
-        inbox_(std::move(options.received)),
+        deflate_window_bits_(options.deflate_window_bits),
+        reader_({worker.config().ws_max_message_bytes, options.deflate}),
         writer_(worker.config().queue_bytes),
         last_received_(Clock::now()),
         last_ping_(last_received_) {
     writer_.queue.push(std::move(options.handshake_response), true);
   }
 
-  void start() {
+  // `received`: the bytes read after the handshake request.
+  void start(std::string received) {
     worker_.connections().add(*this);
     worker_.metrics().connection_opened(Transport::ws);
     boost::system::error_code ignored;
     socket().non_blocking(true, ignored);
     flush();
-    if (!inbox_.empty()) {
-      std::string pending = std::move(inbox_);
-      inbox_.clear();
-      consume(pending.data(), pending.size());
-    }
+    if (!received.empty()) read_frames(received.data(), received.size());
     wait_readable();
   }
 
@@ -89,7 +86,7 @@ class Session final : public Connection,
 
   void on_feed_message(ChannelFeed&, const MessagePtr& message) override {
     if (closing_) return;
-    bool queued = deflate_ ? writer_.queue.push(message, message->ws_deflated_frame())
+    bool queued = deflate_ ? writer_.queue.push(message, message->ws_deflated_frame(deflate_window_bits_))
                            : writer_.queue.push(message, message->ws_frame);
     if (!queued) return slow_consumer();
     worker_.metrics().delivered(Delivery::ws);
@@ -155,106 +152,49 @@ class Session final : public Connection,
       if (error) return close_socket();
       last_received_ = Clock::now();
       if (draining_) continue;  // after our close frame only the end of the connection matters
-      if (inbox_.empty()) {
-        std::size_t used = consume(worker_.scratch(), n);
-        inbox_.assign(worker_.scratch() + used, n - used);
-      } else {
-        inbox_.append(worker_.scratch(), n);
-        std::size_t used = consume(inbox_.data(), inbox_.size());
-        inbox_.erase(0, used);
-        if (inbox_.empty()) std::string().swap(inbox_);
-      }
+      read_frames(worker_.scratch(), n);
       flush();
     }
     if (!closed_) wait_readable();
   }
 
-  // Handles the complete frames at the start of `data`; returns how many bytes they took.
-  std::size_t consume(char* data, std::size_t size) {
-    std::size_t used = 0;
-    const std::uint64_t max_payload = worker_.config().ws_max_message_bytes;
-    while (!closing_) {
-      HeaderParse parse =
-          parse_client_header(std::string_view(data + used, size - used), deflate_, max_payload);
-      if (parse.status == ParseStatus::failed) {
-        fail(parse.close_code, parse.reason);
-        break;
-      }
-      if (parse.status == ParseStatus::need_more) break;
-      const FrameHeader& header = parse.header;
-      if (size - used < header.header_length + header.payload_length) break;
-      char* payload = data + used + header.header_length;
-      unmask(payload, header.payload_length, header.mask);
-      used += header.header_length + header.payload_length;
-      on_frame(header, std::string_view(payload, header.payload_length));
-    }
-    return closing_ ? size : used;
+  // Hands the client's bytes to the reader, which keeps the start of an incomplete frame.
+  void read_frames(char* data, std::size_t size) {
+    if (closing_) return;
+    reader_.feed(data, size, [this](const ReadEvent& event) { return on_read(event); });
   }
 
-  void on_frame(const FrameHeader& header, std::string_view payload) {
-    switch (header.opcode) {
-      case Opcode::ping:
-        return send_control(Opcode::pong, payload);
-      case Opcode::pong:
-        return;
-      case Opcode::close:
-        return on_close_frame(payload);
-      case Opcode::continuation:
-        if (!in_message_ || header.rsv1)
-          return fail(close_code::protocol_error, "unexpected continuation frame");
+  // Handles what the reader found; returns whether to go on reading.
+  bool on_read(const ReadEvent& event) {
+    switch (event.type) {
+      case ReadEventType::message:
+        on_message(event.opcode, event.payload);
         break;
-      case Opcode::text:
-      case Opcode::binary:
-        if (in_message_) return fail(close_code::protocol_error, "new message inside a fragmented message");
-        in_message_ = true;
-        message_opcode_ = header.opcode;
-        message_compressed_ = header.rsv1;
-        message_.clear();
+      case ReadEventType::ping:
+        send_control(Opcode::pong, event.payload);
+        break;
+      case ReadEventType::pong:
+        break;
+      case ReadEventType::close:  // answered with the client's code
+        begin_close(event.code == close_code::no_status ? close_code::normal : event.code, "");
+        break;
+      case ReadEventType::failure:
+        fail(event.code, event.reason);
         break;
     }
-    if (message_.size() + payload.size() > worker_.config().ws_max_message_bytes)
-      return fail(close_code::too_big, "message too big");
-    message_.append(payload);
-    if (header.fin) {
-      in_message_ = false;
-      on_message();
-      std::string().swap(message_);  // idle connections hold no message buffer
-    }
+    return !closing_;
   }
 
-  void on_message() {
-    if (message_compressed_) {
-      std::string inflated;
-      auto status = inflate_message(message_, worker_.config().ws_max_message_bytes, inflated);
-      if (status == InflateStatus::too_big) return fail(close_code::too_big, "message too big");
-      if (status == InflateStatus::corrupt)
-        return fail(close_code::invalid_payload, "invalid compressed data");
-      message_ = std::move(inflated);
-    }
-    if (message_opcode_ == Opcode::text && !is_valid_utf8(message_))
-      return fail(close_code::invalid_payload, "text message is not valid UTF-8");
-    if (mode_ == Mode::echo) return queue_frame(server_frame(message_opcode_, message_));
-    if (message_opcode_ == Opcode::binary)
+  void on_message(Opcode opcode, std::string_view payload) {
+    if (mode_ == Mode::echo) return queue_frame(server_frame(opcode, payload));
+    if (opcode == Opcode::binary)
       return fail(close_code::unsupported_data, "binary frames are not supported");
     try {
-      run_command(message_);
+      run_command(payload);
     } catch (const std::exception& error) {
       spdlog::error("websocket command failed: {}", error.what());
       fail(close_code::internal_error, "internal error");
     }
-  }
-
-  void on_close_frame(std::string_view payload) {
-    std::uint16_t code = close_code::normal;
-    if (payload.size() == 1) return fail(close_code::protocol_error, "invalid close frame");
-    if (payload.size() >= 2) {
-      code = static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
-                                        static_cast<unsigned char>(payload[1]));
-      if (!is_valid_close_code(code)) return fail(close_code::protocol_error, "invalid close code");
-      if (!is_valid_utf8(payload.substr(2)))
-        return fail(close_code::invalid_payload, "close reason is not UTF-8");
-    }
-    begin_close(code, "");
   }
 
   // herald.v1 commands.
@@ -423,14 +363,11 @@ class Session final : public Connection,
   ConnectionSlot slot_;
   Mode mode_;
   bool deflate_;
-  std::string inbox_;  // the start of a frame not yet complete
+  int deflate_window_bits_;
+  MessageReader reader_;
   QueuedWriter writer_;
   Subscriptions subscriptions_;
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
-  std::string message_;  // the message being reassembled from fragments
-  Opcode message_opcode_ = Opcode::text;
-  bool message_compressed_ = false;
-  bool in_message_ = false;
   Clock::time_point last_received_;
   Clock::time_point last_ping_;
   Clock::time_point closing_since_;
@@ -443,7 +380,9 @@ class Session final : public Connection,
 
 template <typename Stream>
 void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options) {
-  std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), std::move(options))->start();
+  std::string received = std::move(options.received);
+  std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), std::move(options))
+      ->start(std::move(received));
 }
 
 template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,

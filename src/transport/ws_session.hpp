@@ -1,9 +1,10 @@
-// A WebSocket connection after the handshake: reads and checks client frames (RFC 6455), runs the
+// A WebSocket connection after the handshake: reads client messages (through ws::MessageReader), runs the
 // herald.v1 commands (or echoes, on the echo endpoint), and writes pre-encoded message frames shared
 // by all subscribers, coalesced into one write per batch.
 #pragma once
 #include <string>
 
+#include "protocol/ws/deflate.hpp"
 #include "runtime/connection_slot.hpp"
 #include "runtime/worker.hpp"
 
@@ -14,8 +15,9 @@ enum class Mode { herald, echo };
 struct SessionOptions {
   Mode mode = Mode::herald;
   bool deflate = false;
-  std::string handshake_response;  // written first
-  std::string received;            // bytes read after the handshake request, not yet processed
+  int deflate_window_bits = kMaxWindowBits;  // with deflate: the window message pushes are compressed with
+  std::string handshake_response;            // written first
+  std::string received;                      // bytes read after the handshake request, not yet processed
 };
 
 template <typename Stream>

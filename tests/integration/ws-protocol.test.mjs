@@ -91,6 +91,20 @@ test('the handshake answer: 101, Upgrade/Connection headers, Sec-WebSocket-Accep
   assertUnmasked(c, 'handshake');
 });
 
+test('frames sent together with the handshake request, the last one incomplete, are all read', { timeout: 10_000 }, async () => {
+  const channel = uniqueChannel('early');
+  const first = textFrame({ id: 'early-1', op: 'history', channel });
+  const second = textFrame({ id: 'early-2', op: 'history', channel });
+  const cut = 3; // inside the second frame's header
+  const c = await open(proto, { early: Buffer.concat([first, second.subarray(0, cut)]) });
+  assert.equal((await c.waitJson((j) => j.id === 'early-1')).ok, true);
+  c.send(second.subarray(cut));
+  const reply = await c.waitJson((j) => j.id === 'early-2');
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  assert.equal(c.frames.filter((f) => f.opcode === OP.CLOSE).length, 0, describeFrames(c.frames));
+  await assertHealthy(proto, 'early frames');
+});
+
 test('unmasked client frame → close 1002', { timeout: 15_000 }, async () => {
   await expectClose(proto, [frame({ payload: HIST('u'), mask: false })], 1002, 'unmasked text');
 });
@@ -308,8 +322,8 @@ test('permessage-deflate on the wire: negotiated parameters, RSV1 frames that in
   await assertHealthy(defl, 'deflate');
 });
 
-test('an offer with server_max_window_bits < 15 is declined (no extension), the connection works uncompressed', { timeout: 10_000 }, async () => {
-  const c = await open(defl, { headers: { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_max_window_bits=10' } });
+test('an offer with server_max_window_bits=8 is declined (no extension), the connection works uncompressed', { timeout: 10_000 }, async () => {
+  const c = await open(defl, { headers: { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_max_window_bits=8' } });
   assert.equal(c.headers['sec-websocket-extensions'], undefined, c.head);
   const channel = uniqueChannel('nodefl');
   c.send(textFrame({ id: 1, op: 'subscribe', channel }));
@@ -318,6 +332,60 @@ test('an offer with server_max_window_bits < 15 is declined (no extension), the 
   const m = await c.waitJson((j) => j.op === 'message');
   assert.equal(m.data.length, 4000);
   assert.ok(c.frames.every((f) => !f.rsv1), describeFrames(c.frames));
+});
+
+/** Inflates a compressed server frame with a window of `windowBits`, in small output chunks so that every back reference must come from the window. */
+function inflateWithWindow(f, windowBits) {
+  const tail = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+  return zlib
+    .inflateRawSync(Buffer.concat([f.payload, tail]), { windowBits, chunkSize: 64, finishFlush: zlib.constants.Z_SYNC_FLUSH })
+    .toString('utf8');
+}
+
+/** Random letters and digits (incompressible within a small window), `size` characters. */
+function randomText(size) {
+  let text = '';
+  while (text.length < size) text += Math.random().toString(36).slice(2);
+  return text.slice(0, size);
+}
+
+test('server_max_window_bits=9..14 is accepted: pushes are compressed with that window, also for a second offer after one with =8', { timeout: 20_000 }, async () => {
+  const block = randomText(3000);
+  const data = `${block}${'near repeats '.repeat(100)}${block}`; // the second block is 3000+ bytes back
+  const cases = [
+    ['permessage-deflate; server_max_window_bits=9', 9],
+    ['permessage-deflate; server_max_window_bits=9; client_max_window_bits', 9],
+    ['permessage-deflate; server_max_window_bits=11; client_max_window_bits=10', 11],
+    ['permessage-deflate; server_max_window_bits=14', 14],
+    ['permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits=10', 10],
+    ['permessage-deflate; server_max_window_bits=8, permessage-deflate', 15],
+  ];
+  const conns = [];
+  for (const [offer, bits] of cases) {
+    const c = await open(defl, { headers: { 'Sec-WebSocket-Extensions': offer } });
+    const ext = c.headers['sec-websocket-extensions'] ?? '';
+    const params = ext.split(';').map((p) => p.trim());
+    assert.equal(params[0], 'permessage-deflate', `${offer}: ${ext}`);
+    assert.ok(params.includes('server_no_context_takeover'), ext);
+    assert.ok(params.includes('client_no_context_takeover'), ext);
+    const named = params.filter((p) => p.startsWith('server_max_window_bits'));
+    assert.deepEqual(named, bits === 15 ? [] : [`server_max_window_bits=${bits}`], `${offer}: ${ext}`);
+    conns.push([c, bits, offer]);
+  }
+  const channel = uniqueChannel('rawwin');
+  for (const [c] of conns) c.send(textFrame({ id: 's', op: 'subscribe', channel }));
+  for (const [c] of conns) {
+    await c.waitUntil((fs) => fs.some((f) => f.opcode === OP.TEXT && JSON.parse(inflateText(f)).id === 's'), { label: 'subscribe reply' });
+  }
+  await publish(defl.base, channel, data);
+  for (const [c, bits, offer] of conns) {
+    const push = await c.waitUntil((fs) => fs.find((f) => f.opcode === OP.TEXT && JSON.parse(inflateText(f)).op === 'message'), { label: `push (${offer})` });
+    assert.equal(push.rsv1, true, `${offer}: the push is compressed`);
+    assert.ok(push.payload.length < data.length, `${offer}: ${push.payload.length} bytes compressed`);
+    assert.equal(JSON.parse(inflateWithWindow(push, bits)).data, data, `${offer}: inflates with a ${bits}-bit window`);
+  }
+  for (const [c] of conns) c.destroy();
+  await assertHealthy(defl, 'window sizes');
 });
 
 /** deflate-raw of `data` as permessage-deflate sends it (without the 00 00 ff ff tail). */

@@ -271,6 +271,63 @@ test('WS publish has the HTTP validation: invalid_channel, invalid_event, invali
   assert.deepEqual((await historyOk(srv.base, channel)).messages, [], 'nothing published');
 });
 
+test('an empty event name is rejected with invalid_event over HTTP and WebSocket, and nothing is published; a missing or null event is "message"', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('chat.emptyev');
+  const post = (body) => request(srv.base, 'POST', '/api/publish', { body });
+  assertErrorBody(await post({ channel, data: 1, event: '' }), 400, 'invalid_event', 'HTTP single');
+  assertErrorBody(await post({ messages: [{ channel, data: 1 }, { channel, data: 2, event: '' }] }), 400, 'invalid_event', 'HTTP batch');
+  const raw = await request(srv.base, 'POST', `/api/publish/${channel}?event=`, { body: 'x', headers: { 'Content-Type': 'text/plain' } });
+  assertErrorBody(raw, 400, 'invalid_event', 'HTTP raw body');
+  const c = await connect(srv.base);
+  assertWsError(await c.command({ id: 'empty', op: 'publish', channel, data: 1, event: '' }), 'invalid_event', 'empty');
+  assert.equal(c.open, true);
+  assert.deepEqual((await historyOk(srv.base, channel)).messages, [], 'nothing published');
+
+  await publish(srv.base, channel, 'http null', { event: null });
+  await publish(srv.base, channel, 'http missing');
+  await c.commandOk({ op: 'publish', channel, data: 'ws null', event: null });
+  await c.commandOk({ op: 'publish', channel, data: 'ws missing' });
+  const { messages } = await historyOk(srv.base, channel);
+  assert.deepEqual(messages.map((m) => [m.data, m.event]), [
+    ['http null', 'message'],
+    ['http missing', 'message'],
+    ['ws null', 'message'],
+    ['ws missing', 'message'],
+  ]);
+});
+
+test('error replies echo the id of a command without op or with a non-string op; only unreadable commands and ids get "id":null', { timeout: 20_000 }, async () => {
+  const c = await connect(srv.base);
+  assertWsError(await c.command({ id: 'no-op' }), 'invalid_field', 'no-op');
+  assertWsError(await c.command({ id: 17, channel: 'x' }), 'invalid_field', 17);
+  assertWsError(await c.command({ id: 'num-op', op: 5 }), 'invalid_field', 'num-op');
+  assertWsError(await c.command({ id: 'null-op', op: null }), 'invalid_field', 'null-op');
+  for (const text of ['{"op":"ping"', '[{"id":1,"op":"ping"}]', '{"id":{"n":1},"op":"ping"}', '{"id":[1],"op":"ping"}', '{"id":true}', '{"channel":"x"}']) {
+    const from = c.frames.length;
+    c.send(text);
+    const reply = await c.waitReply(null, { from });
+    assertWsError(reply, text.startsWith('{"op":"ping"') ? 'bad_json' : 'invalid_field', null);
+  }
+  assert.equal(c.open, true);
+});
+
+test('herald_publish_duration_seconds counts WebSocket publish commands as well as HTTP publish requests', { timeout: 20_000 }, async () => {
+  const name = 'herald_publish_duration_seconds_count';
+  const channel = uniqueChannel('chat.duration');
+  const c = await connect(srv.base);
+  const before = (await metric(srv.base, name)) ?? 0;
+  await c.commandOk({ op: 'publish', channel, data: 1 });
+  await c.commandOk({ op: 'publish', channel, data: 2 });
+  await waitFor(async () => (await metric(srv.base, name)) === before + 2, { label: `${name} = ${before + 2}`, timeout: 5000 });
+  assertWsError(await c.command({ op: 'publish', channel: uniqueChannel('news'), data: 3 }), 'forbidden');
+  await publish(srv.base, channel, 4);
+  await publishBatch(srv.base, [{ channel, data: 5 }, { channel, data: 6 }]);
+  await waitFor(async () => (await metric(srv.base, name)) === before + 4, {
+    label: `${name} = ${before + 4}: one per WebSocket publish and per HTTP request, none for a refused publish`,
+    timeout: 5000,
+  });
+});
+
 test('history op: same semantics as GET /api/history (limit, since, more, gap)', { timeout: 20_000 }, async () => {
   const channel = uniqueChannel('hist');
   await publishMany(srv.base, channel, 5);
@@ -693,7 +750,7 @@ test('permessage-deflate negotiated when ws.deflate=true; messages arrive intact
   for (const o of others) assert.deepEqual((await o.waitMessages(channel, 1))[0].data, big);
 });
 
-test('permessage-deflate not negotiated when ws.deflate=false, or when the offer has server_max_window_bits < 15', { timeout: 20_000 }, async () => {
+test('permessage-deflate not negotiated when ws.deflate=false, or when the offer has server_max_window_bits=8', { timeout: 20_000 }, async () => {
   const channel = uniqueChannel('nodefl');
   const c = await connect(srv.base, { perMessageDeflate: true });
   assert.equal(c.extensions, '', `ws.extensions: ${c.extensions}`);
@@ -702,9 +759,65 @@ test('permessage-deflate not negotiated when ws.deflate=false, or when the offer
   await publish(srv.base, channel, { text: 'x'.repeat(1500) });
   assert.equal((await c.waitMessages(channel, 1))[0].data.text.length, 1500);
 
-  const d = await connect(defl.base, { perMessageDeflate: { serverMaxWindowBits: 10 } });
-  assert.equal(d.extensions, '', `offer with server_max_window_bits=10 must be declined: ${d.extensions}`);
+  const d = await connect(defl.base, { perMessageDeflate: { serverMaxWindowBits: 8 } });
+  assert.equal(d.extensions, '', `offer with server_max_window_bits=8 must be declined: ${d.extensions}`);
   await d.subscribe(channel);
+  await publish(srv.base, channel, 'after');
+  await publish(defl.base, channel, { text: 'y'.repeat(1500) });
+  assert.equal((await d.waitMessages(channel, 1))[0].data.text.length, 1500);
+});
+
+/** Text with repeats far apart (random blocks of 3000 characters, each twice) and repeats close together. */
+function farAndNearRepeats() {
+  let text = '';
+  for (let i = 0; i < 6; i += 1) {
+    let block = '';
+    while (block.length < 3000) block += Math.random().toString(36).slice(2);
+    block = block.slice(0, 3000);
+    text += block + 'all work and no play makes jack a dull boy. '.repeat(60) + block;
+  }
+  return text;
+}
+
+test('permessage-deflate with a smaller server window (serverMaxWindowBits 9..14): compressed messages inflate with that window', { timeout: 30_000 }, async () => {
+  const channel = uniqueChannel('deflwin');
+  // A small inflate output chunk: every back reference must come from the negotiated window.
+  const strict = { zlibInflateOptions: { chunkSize: 64 } };
+  const clients9 = await Promise.all([1, 2].map(() => connect(defl.base, { perMessageDeflate: { serverMaxWindowBits: 9, ...strict } })));
+  const c12 = await connect(defl.base, { perMessageDeflate: { serverMaxWindowBits: 12, ...strict } });
+  const c15 = await connect(defl.base, { perMessageDeflate: strict });
+  for (const c of clients9) {
+    const ext = c.upgrade.headers['sec-websocket-extensions'] ?? '';
+    assert.match(ext, /^permessage-deflate\b/, `Sec-WebSocket-Extensions: ${ext}`);
+    assert.match(ext, /server_max_window_bits=9\b/, ext);
+    assert.equal(c.extensions, 'permessage-deflate', `ws.extensions: ${c.extensions}`);
+  }
+  assert.match(c12.upgrade.headers['sec-websocket-extensions'] ?? '', /server_max_window_bits=12\b/);
+  assert.doesNotMatch(c15.upgrade.headers['sec-websocket-extensions'] ?? '', /server_max_window_bits/);
+  const all = [...clients9, c12, c15];
+  for (const c of all) await c.subscribe(channel);
+
+  const texts = [farAndNearRepeats(), farAndNearRepeats(), 'small'];
+  const before = all.map((c) => c.ws._socket.bytesRead);
+  for (const text of texts) await publish(defl.base, channel, { text });
+  for (const c of all) {
+    const msgs = await c.waitMessages(channel, texts.length);
+    msgs.forEach((m, i) => assert.equal(m.data.text, texts[i], `message ${i + 1}`));
+    assert.deepEqual(c.errors, []);
+    assert.equal(c.close, null, c.describe());
+  }
+  // Compressed: far fewer bytes on the wire than the messages hold.
+  const sent = texts.reduce((sum, t) => sum + t.length, 0);
+  all.forEach((c, i) => {
+    const read = c.ws._socket.bytesRead - before[i];
+    assert.ok(read < sent / 2, `client ${i}: ${read} bytes read for ${sent} bytes of text`);
+  });
+  // A larger window compresses the far repeats too.
+  assert.ok(c15.ws._socket.bytesRead - before[3] < clients9[0].ws._socket.bytesRead - before[0], 'the 15-bit window compresses better');
+
+  // Client messages are still compressed with the client's own window and understood.
+  const h = await clients9[0].commandOk({ op: 'history', channel, limit: 1, pad: farAndNearRepeats().slice(0, 20_000) });
+  assert.equal(h.messages[0].data.text, 'small');
 });
 
 test('echo endpoint: text and binary echoed with --ws-echo; 404 when disabled', { timeout: 20_000 }, async () => {

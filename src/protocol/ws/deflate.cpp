@@ -4,20 +4,36 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
+#include <memory>
 #include <stdexcept>
+#include <string>
 
 namespace herald::ws {
 namespace {
 
-// One deflater and one inflater per thread, reset for every message.
+// One deflater per window size and one inflater per thread, reset for every message.
 struct Deflater {
   z_stream stream{};
-  Deflater() {
-    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+  explicit Deflater(int window_bits) {
+    // zlib's default memory level: 8 (of 1 to 9).
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK)
       throw std::runtime_error("zlib deflateInit2 failed");
   }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
   ~Deflater() { deflateEnd(&stream); }
 };
+
+// This thread's deflater for `window_bits`, made when first needed.
+z_stream& deflater_for(int window_bits) {
+  if (window_bits < kMinWindowBits || window_bits > kMaxWindowBits)
+    throw std::invalid_argument("no deflate window of " + std::to_string(window_bits) + " bits");
+  thread_local std::array<std::unique_ptr<Deflater>, kMaxWindowBits - kMinWindowBits + 1> deflaters;
+  auto& deflater = deflaters[window_bits - kMinWindowBits];
+  if (!deflater) deflater = std::make_unique<Deflater>(window_bits);
+  return deflater->stream;
+}
 
 struct Inflater {
   z_stream stream{};
@@ -31,9 +47,8 @@ constexpr unsigned char kTail[] = {0x00, 0x00, 0xFF, 0xFF};
 
 }  // namespace
 
-std::string deflate_message(std::string_view payload) {
-  thread_local Deflater deflater;
-  z_stream& z = deflater.stream;
+std::string deflate_message(std::string_view payload, int window_bits) {
+  z_stream& z = deflater_for(window_bits);
   deflateReset(&z);
   const std::size_t bound = deflateBound(&z, static_cast<uLong>(payload.size())) + 16;
   if (bound > (std::size_t{1} << 31)) throw std::length_error("message too large to compress");

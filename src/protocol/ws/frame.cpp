@@ -4,11 +4,11 @@
 namespace herald::ws {
 namespace {
 
-HeaderParse failure(std::uint16_t code, std::string reason) {
+HeaderParse failure(std::uint16_t code, std::string_view reason) {
   HeaderParse parse;
   parse.status = ParseStatus::failed;
   parse.close_code = code;
-  parse.reason = std::move(reason);
+  parse.reason = reason;
   return parse;
 }
 

@@ -22,6 +22,8 @@ inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t too_big = 1009;
 inline constexpr std::uint16_t internal_error = 1011;
 inline constexpr std::uint16_t slow_consumer = 4008;
+// What a close frame without a code reports (RFC 6455 section 7.1.5); never sent on the wire.
+inline constexpr std::uint16_t no_status = 1005;
 }  // namespace close_code
 
 struct FrameHeader {
@@ -39,7 +41,7 @@ struct HeaderParse {
   ParseStatus status = ParseStatus::need_more;
   FrameHeader header;
   std::uint16_t close_code = 0;  // when failed
-  std::string reason;
+  std::string_view reason;       // when failed: a string literal, for the close frame
 };
 
 // Parses the header of a client frame at the start of `bytes`. Fails (with the close code to send) for an

@@ -58,11 +58,62 @@ bool is_valid_key(std::string_view key) {
   return size == 18;  // 16 bytes plus the two padding bytes EVP_DecodeBlock counts
 }
 
-// 8 to 15, the window sizes RFC 7692 allows.
-bool is_window_bits(std::string_view value) {
+// A window size parameter's value: 8 to 15, the sizes RFC 7692 allows.
+std::optional<int> window_bits(std::string_view value) {
   int bits = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bits);
-  return ec == std::errc{} && end == value.data() + value.size() && bits >= 8 && bits <= 15;
+  if (ec != std::errc{} || end != value.data() + value.size() || bits < 8 || bits > 15) return std::nullopt;
+  return bits;
+}
+
+// One parameter of an extension offer: "name" or "name=value" (the value possibly quoted).
+struct OfferParameter {
+  std::string name;  // lower case
+  std::optional<std::string_view> value;
+};
+
+OfferParameter read_parameter(std::string_view text) {
+  auto equals = text.find('=');
+  OfferParameter parameter{lower(trim(text.substr(0, equals))), std::nullopt};
+  if (equals == std::string_view::npos) return parameter;
+  std::string_view value = trim(text.substr(equals + 1));
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+    value = value.substr(1, value.size() - 2);
+  parameter.value = value;
+  return parameter;
+}
+
+// The server window an offer leaves herald: its size, and whether the offer named it (then the answer
+// names it too).
+struct ServerWindow {
+  int bits = kMaxWindowBits;
+  bool named = false;
+};
+
+// The server window for a permessage-deflate offer's parameters, or nothing when herald must decline
+// the offer: a parameter it does not know, a repeated one (RFC 7692 section 7), a value where none
+// belongs, or a window it cannot compress with.
+std::optional<ServerWindow> server_window_for(const std::vector<std::string_view>& parameters) {
+  ServerWindow window;
+  std::vector<std::string> seen;
+  for (std::string_view text : parameters) {
+    OfferParameter parameter = read_parameter(text);
+    if (std::find(seen.begin(), seen.end(), parameter.name) != seen.end()) return std::nullopt;
+    seen.push_back(parameter.name);
+    if (parameter.name == "server_no_context_takeover" || parameter.name == "client_no_context_takeover") {
+      if (parameter.value) return std::nullopt;
+    } else if (parameter.name == "client_max_window_bits") {
+      // Any client window: herald inflates with the largest one.
+      if (parameter.value && !window_bits(*parameter.value)) return std::nullopt;
+    } else if (parameter.name == "server_max_window_bits") {
+      std::optional<int> bits = parameter.value ? window_bits(*parameter.value) : std::nullopt;
+      if (!bits || *bits < kMinWindowBits) return std::nullopt;
+      window = {*bits, true};
+    } else {
+      return std::nullopt;
+    }
+  }
+  return window;
 }
 
 std::string host_of_authority(std::string_view authority) {
@@ -76,7 +127,7 @@ HttpResponse refusal(http::status status, std::string code, std::string message)
 }
 
 std::string build_response(std::string_view key, bool subprotocol,
-                           const std::optional<std::string>& deflate) {
+                           const std::optional<DeflateAgreement>& deflate) {
   std::string response =
       "HTTP/1.1 101 Switching Protocols\r\n"
       "Upgrade: websocket\r\n"
@@ -85,7 +136,7 @@ std::string build_response(std::string_view key, bool subprotocol,
       "Sec-WebSocket-Accept: " +
       accept_key(key) + "\r\n";
   if (subprotocol) response += "Sec-WebSocket-Protocol: " + std::string(kSubprotocol) + "\r\n";
-  if (deflate) response += "Sec-WebSocket-Extensions: " + *deflate + "\r\n";
+  if (deflate) response += "Sec-WebSocket-Extensions: " + deflate->answer + "\r\n";
   response += "\r\n";
   return response;
 }
@@ -119,31 +170,18 @@ bool is_origin_allowed(std::string_view origin, std::string_view host,
   return origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "[::1]";
 }
 
-std::optional<std::string> negotiate_deflate(std::string_view extensions_header) {
+std::optional<DeflateAgreement> negotiate_deflate(std::string_view extensions_header) {
   constexpr std::string_view kAnswer =
       "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
   for (auto offer : split(extensions_header, ',')) {
-    auto params = split(offer, ';');
-    if (lower(params.front()) != "permessage-deflate") continue;
-    bool acceptable = true;
-    bool window_bits_asked = false;
-    for (std::size_t i = 1; i < params.size() && acceptable; ++i) {
-      auto equals = params[i].find('=');
-      std::string name = lower(trim(params[i].substr(0, equals)));
-      bool has_value = equals != std::string_view::npos;
-      std::string_view value = has_value ? trim(params[i].substr(equals + 1)) : "";
-      if (value.size() >= 2 && value.front() == '"') value = value.substr(1, value.size() - 2);
-      if (name == "server_no_context_takeover" || name == "client_no_context_takeover") {
-        acceptable = !has_value;
-      } else if (name == "client_max_window_bits") {
-        acceptable = !has_value || is_window_bits(value);
-      } else {
-        // Every message is compressed once for all subscribers with the default 15-bit window.
-        acceptable = name == "server_max_window_bits" && value == "15";
-        window_bits_asked = true;
-      }
-    }
-    if (acceptable) return std::string(kAnswer) + (window_bits_asked ? "; server_max_window_bits=15" : "");
+    auto parameters = split(offer, ';');
+    if (lower(parameters.front()) != "permessage-deflate") continue;
+    parameters.erase(parameters.begin());
+    std::optional<ServerWindow> window = server_window_for(parameters);
+    if (!window) continue;
+    std::string answer(kAnswer);
+    if (window->named) answer += "; server_max_window_bits=" + std::to_string(window->bits);
+    return DeflateAgreement{std::move(answer), window->bits};
   }
   return std::nullopt;
 }
@@ -182,10 +220,11 @@ std::variant<Handshake, HttpResponse> accept_handshake(const HttpRequest& reques
   if (!subprotocol && !trim(offered_protocols).empty())
     return refusal(http::status::bad_request, "invalid_field",
                    "unsupported subprotocol: herald speaks " + std::string(kSubprotocol));
-  std::optional<std::string> deflate;
+  std::optional<DeflateAgreement> deflate;
   if (options.deflate_enabled)
     deflate = negotiate_deflate(request.header_list(http::field::sec_websocket_extensions));
-  return Handshake{build_response(key, subprotocol, deflate), deflate.has_value()};
+  return Handshake{build_response(key, subprotocol, deflate), deflate.has_value(),
+                   deflate ? deflate->server_window_bits : kMaxWindowBits};
 }
 
 }  // namespace herald::ws

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/http/http_request.hpp"
+#include "protocol/ws/deflate.hpp"
 
 namespace herald::ws {
 
@@ -19,8 +20,15 @@ struct HandshakeOptions {
 };
 
 struct Handshake {
-  std::string response;  // the whole "HTTP/1.1 101 Switching Protocols" response
-  bool deflate = false;  // permessage-deflate in use
+  std::string response;                      // the whole "HTTP/1.1 101 Switching Protocols" response
+  bool deflate = false;                      // permessage-deflate in use
+  int deflate_window_bits = kMaxWindowBits;  // with deflate: the window herald compresses messages with
+};
+
+// A permessage-deflate offer herald accepted.
+struct DeflateAgreement {
+  std::string answer;                       // the Sec-WebSocket-Extensions value of the response
+  int server_window_bits = kMaxWindowBits;  // the window herald compresses messages with
 };
 
 // The accepted handshake, or the HTTP response that refuses it.
@@ -34,8 +42,8 @@ std::string accept_key(std::string_view client_key);
 bool is_origin_allowed(std::string_view origin, std::string_view host,
                        const std::vector<std::string>& allowed);
 
-// The Sec-WebSocket-Extensions answer to the first permessage-deflate offer herald can accept, if any.
-std::optional<std::string> negotiate_deflate(std::string_view extensions_header);
+// The first permessage-deflate offer in a Sec-WebSocket-Extensions header that herald can accept, if any.
+std::optional<DeflateAgreement> negotiate_deflate(std::string_view extensions_header);
 bool accepts_deflate_offer(std::string_view extensions_header);
 
 }  // namespace herald::ws

@@ -161,8 +161,9 @@ export function describeFrames(frames, max = 12) {
 /**
  * Opens a TCP connection and performs the upgrade handshake. Resolves a RawWs once a 101 was read; rejects
  * (with {status, head, body}) on any other answer. `headers` adds/overrides request headers (null removes).
+ * `early` (a Buffer) is written right after the request, in the same write, before the answer arrives.
  */
-export function rawWsConnect(port, { path = '/api/ws', headers = {}, host = '127.0.0.1', timeout = 5000, protocol = 'herald.v1' } = {}) {
+export function rawWsConnect(port, { path = '/api/ws', headers = {}, host = '127.0.0.1', timeout = 5000, protocol = 'herald.v1', early } = {}) {
   const key = randomBytes(16).toString('base64');
   const base = {
     Host: `${host}:${port}`,
@@ -237,7 +238,7 @@ export function rawWsConnect(port, { path = '/api/ws', headers = {}, host = '127
       socket.on('data', onData);
       socket.on('error', fail);
       socket.on('close', () => fail(new Error(`connection closed before the handshake answer: ${head.toString('latin1')}`)));
-      socket.on('connect', () => socket.write(requestText));
+      socket.on('connect', () => socket.write(early ? Buffer.concat([Buffer.from(requestText, 'latin1'), early]) : requestText));
     }),
     timeout,
     `raw handshake to :${port}${path}`,

@@ -111,9 +111,14 @@ TEST(WsCommands, PublishDefaults) {
   EXPECT_EQ(command.id, "null");
 }
 
+TEST(WsCommands, PublishWithANullEventIsAMessage) {
+  EXPECT_EQ(ok(R"({"op":"publish","channel":"c","data":1,"event":null})").publish.event, "message");
+}
+
 TEST(WsCommands, PublishUsesThePublishValidation) {
   failed(R"({"op":"publish","channel":"c","data":1,"event":"gap"})", "invalid_event");
   failed(R"({"op":"publish","channel":"c","data":1,"event":"has space"})", "invalid_event");
+  failed(R"({"op":"publish","channel":"c","data":1,"event":""})", "invalid_event");
   failed(R"({"op":"publish","channel":"c","data":1,"event":5})", "invalid_field");
   failed(R"({"op":"publish","channel":"bad channel","data":1})", "invalid_channel");
   failed(R"({"op":"publish","channel":"c"})", "invalid_field");  // no data
@@ -215,6 +220,14 @@ TEST(WsCommands, MissingOrNonStringOpIsInvalid) {
   failed(R"({"op":1})", "invalid_field");
   failed(R"({"op":null})", "invalid_field");
   failed(R"({"op":["ping"]})", "invalid_field");
+}
+
+TEST(WsCommands, MissingOrNonStringOpEchoesTheId) {
+  EXPECT_EQ(failed(R"({"id":"x"})", "invalid_field").id, R"("x")");
+  EXPECT_EQ(failed(R"({"id":3,"channel":"c"})", "invalid_field").id, "3");
+  EXPECT_EQ(failed(R"({"id":"y","op":7})", "invalid_field").id, R"("y")");
+  EXPECT_EQ(failed(R"({"id":4,"op":null})", "invalid_field").id, "4");
+  EXPECT_EQ(failed(R"({"op":["ping"]})", "invalid_field").id, "null") << "no id: null";
 }
 
 TEST(WsCommands, UnknownOp) {

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <initializer_list>
 #include <latch>
+#include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -187,6 +189,82 @@ TEST(WsDeflate, LimitIsInclusive) {
   EXPECT_EQ(inflate_message(compressed, 65535, out), InflateStatus::too_big);
 }
 
+// Inflates raw deflate data (without the sync tail) with a window of `window_bits`, one output byte per
+// call, so that every back reference must be served from the window: with one big output buffer zlib
+// would serve any distance from the buffer itself. Nothing when the data needs a larger window.
+std::optional<std::string> inflate_with_window(std::string_view compressed, int window_bits) {
+  z_stream z{};
+  if (inflateInit2(&z, -window_bits) != Z_OK) return std::nullopt;
+  std::string input(compressed);
+  input += std::string_view("\x00\x00\xff\xff", 4);
+  z.next_in = reinterpret_cast<Bytef*>(input.data());
+  z.avail_in = static_cast<uInt>(input.size());
+  std::string out;
+  bool ok = false;
+  // One step per output byte, plus the steps that only read: far fewer than this.
+  const std::size_t max_steps = 64 * (input.size() + 1) + (std::size_t{1} << 22);
+  for (std::size_t step = 0; step < max_steps; ++step) {
+    char byte = 0;
+    z.next_out = reinterpret_cast<Bytef*>(&byte);
+    z.avail_out = 1;
+    int status = inflate(&z, Z_SYNC_FLUSH);
+    bool produced = z.avail_out == 0;
+    if (produced) out += byte;
+    if (status == Z_STREAM_END || (status == Z_BUF_ERROR && !produced && z.avail_in == 0)) {
+      ok = true;
+      break;
+    }
+    if (status != Z_OK && status != Z_BUF_ERROR) break;
+  }
+  inflateEnd(&z);
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+// Text with a repeat at a distance just over 2^(N-1) bytes for every window size N: compressed with an
+// N-bit window it has back references that an (N-1)-bit window cannot serve.
+std::string far_repeats() {
+  std::string text;
+  for (int bits = kMinWindowBits; bits <= kMaxWindowBits; ++bits) {
+    std::size_t distance = (std::size_t{1} << (bits - 1)) + (std::size_t{1} << (bits - 3));
+    std::string block = random_text(distance, static_cast<std::uint32_t>(bits));
+    text += block;
+    text += block;
+  }
+  return text;
+}
+
+TEST(WsDeflateWindow, EveryWindowSizeInflatesWithAWindowOfThatSize) {
+  const std::string payload = far_repeats();
+  for (int bits = kMinWindowBits; bits <= kMaxWindowBits; ++bits) {
+    SCOPED_TRACE(bits);
+    std::string compressed = deflate_message(payload, bits);
+    EXPECT_FALSE(ends_with_sync_tail(compressed));
+    EXPECT_EQ(inflate_with_window(compressed, bits), payload);
+    EXPECT_EQ(inflated(compressed), payload) << "herald's own inflater takes every window";
+  }
+}
+
+TEST(WsDeflateWindow, EveryWindowSizeUsesItsWholeWindow) {
+  const std::string payload = far_repeats();
+  for (int bits = kMinWindowBits + 1; bits <= kMaxWindowBits; ++bits) {
+    SCOPED_TRACE(bits);
+    EXPECT_EQ(inflate_with_window(deflate_message(payload, bits), bits - 1), std::nullopt)
+        << "an " << bits << "-bit stream needs more than a " << bits - 1 << "-bit window";
+  }
+  EXPECT_LT(deflate_message(payload, 15).size(), deflate_message(payload, 9).size());
+}
+
+TEST(WsDeflateWindow, TheDefaultWindowIsTheLargest) {
+  const std::string payload = far_repeats();
+  EXPECT_EQ(deflate_message(payload), deflate_message(payload, kMaxWindowBits));
+}
+
+TEST(WsDeflateWindow, WindowsOutsideNineToFifteenAreRefused) {
+  // zlib cannot make an 8-bit raw deflate window.
+  for (int bits : {-15, 0, 7, 8, 16}) EXPECT_THROW(deflate_message("x", bits), std::invalid_argument) << bits;
+}
+
 // The header of an unmasked server frame, decoded independently of frame.cpp.
 struct ServerFrame {
   std::uint8_t first = 0;
@@ -305,6 +383,80 @@ TEST(WsMessageFrame, DeflatedFrameIsTheSameFromSeveralThreadsAtOnce) {
     for (int t = 0; t < kThreads; ++t) {
       EXPECT_EQ(results[t], expected) << "round " << round << ", thread " << t;
       EXPECT_EQ(addresses[t], addresses[0]);
+    }
+  }
+}
+
+// A message whose data has repeats at every window's distance.
+MessagePtr far_repeats_message() { return sample("\"" + far_repeats() + "\""); }
+
+// The payload of a compressed server frame, after checking its first byte (FIN, RSV1, text).
+std::string compressed_payload(const std::string& frame) {
+  ServerFrame header = decode(frame);
+  EXPECT_EQ(header.first, 0xC1);
+  EXPECT_FALSE(header.masked);
+  EXPECT_EQ(header.header_length + header.length, frame.size());
+  return frame.substr(header.header_length);
+}
+
+TEST(WsMessageFrame, DeflatedFrameOfEveryWindowInflatesWithThatWindow) {
+  auto m = far_repeats_message();
+  const std::string payload = m->ws_frame.substr(m->ws_payload_at);
+  for (int bits = kMinWindowBits; bits <= kMaxWindowBits; ++bits) {
+    SCOPED_TRACE(bits);
+    std::string compressed = compressed_payload(m->ws_deflated_frame(bits));
+    EXPECT_FALSE(ends_with_sync_tail(compressed));
+    EXPECT_EQ(inflate_with_window(compressed, bits), payload);
+    if (bits > kMinWindowBits) {
+      EXPECT_EQ(inflate_with_window(compressed, bits - 1), std::nullopt);
+    }
+  }
+}
+
+TEST(WsMessageFrame, DeflatedFramesAreMadeOncePerWindow) {
+  auto m = far_repeats_message();
+  EXPECT_EQ(&m->ws_deflated_frame(), &m->ws_deflated_frame(kMaxWindowBits)) << "15 bits by default";
+  std::vector<const std::string*> frames;
+  for (int bits = kMinWindowBits; bits <= kMaxWindowBits; ++bits) {
+    const std::string& frame = m->ws_deflated_frame(bits);
+    EXPECT_EQ(&frame, &m->ws_deflated_frame(bits));
+    for (const std::string* other : frames) EXPECT_NE(&frame, other);
+    frames.push_back(&frame);
+  }
+  EXPECT_NE(m->ws_deflated_frame(9), m->ws_deflated_frame(15));
+}
+
+TEST(WsMessageFrame, DeflatedFrameOfAWindowHeraldCannotMakeIsRefused) {
+  auto m = sample();
+  EXPECT_THROW(m->ws_deflated_frame(8), std::invalid_argument);
+  EXPECT_THROW(m->ws_deflated_frame(16), std::invalid_argument);
+}
+
+TEST(WsMessageFrame, DeflatedFramesOfSeveralWindowsFromSeveralThreadsAtOnce) {
+  const std::string data = "\"" + far_repeats() + "\"";
+  const std::vector<int> windows{9, 15, 12, 9, 15, 12};
+  std::vector<std::string> expected;
+  for (int bits : windows) expected.push_back(sample(data)->ws_deflated_frame(bits));
+  for (int round = 0; round < 10; ++round) {
+    auto m = sample(data);
+    const int threads = static_cast<int>(windows.size());
+    std::latch start(threads);
+    std::vector<std::string> results(windows.size());
+    std::vector<const std::string*> addresses(windows.size());
+    std::vector<std::thread> running;
+    for (int t = 0; t < threads; ++t) {
+      running.emplace_back([&, t] {
+        start.arrive_and_wait();
+        const std::string& frame = m->ws_deflated_frame(windows[t]);
+        addresses[t] = &frame;
+        results[t] = frame;
+      });
+    }
+    for (auto& thread : running) thread.join();
+    for (int t = 0; t < threads; ++t) {
+      EXPECT_EQ(results[t], expected[t]) << "round " << round << ", thread " << t;
+      for (int u = 0; u < threads; ++u)
+        EXPECT_EQ(addresses[t] == addresses[u], windows[t] == windows[u]) << "threads " << t << ", " << u;
     }
   }
 }

@@ -18,7 +18,8 @@ namespace json = boost::json;
 
 constexpr std::string_view kRfcKey = "dGhlIHNhbXBsZSBub25jZQ==";
 constexpr std::string_view kRfcAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
-// The answer starts like this; it adds "; server_max_window_bits=15" when the offer asked for it.
+// The answer starts like this; it adds "; server_max_window_bits=N" when the offer limited the server's
+// window to N bits.
 constexpr std::string_view kDeflateLine =
     "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; "
     "client_no_context_takeover";
@@ -331,19 +332,113 @@ TEST(WsHandshake, BrowserDeflateOffersAreAccepted) {
 
 TEST(WsHandshake, DeflateOffersHeraldCannotHonourAreDeclined) {
   for (std::string offer :
-       {"permessage-deflate; server_max_window_bits=10", "permessage-deflate; server_max_window_bits=8",
-        "permessage-deflate; server_max_window_bits", "permessage-deflate; unknown_parameter",
-        "permessage-deflate; mystery=1", ""}) {
+       {"permessage-deflate; server_max_window_bits=8", "permessage-deflate; server_max_window_bits=\"8\"",
+        "permessage-deflate; server_max_window_bits=7", "permessage-deflate; server_max_window_bits=16",
+        "permessage-deflate; server_max_window_bits=0", "permessage-deflate; server_max_window_bits=abc",
+        "permessage-deflate; server_max_window_bits=9x", "permessage-deflate; server_max_window_bits=",
+        "permessage-deflate; server_max_window_bits", "permessage-deflate; client_max_window_bits=7",
+        "permessage-deflate; client_max_window_bits=16", "permessage-deflate; server_no_context_takeover=1",
+        "permessage-deflate; unknown_parameter", "permessage-deflate; mystery=1", ""}) {
     SCOPED_TRACE(offer);
     EXPECT_FALSE(accepts_deflate_offer(offer));
+    EXPECT_FALSE(negotiate_deflate(offer).has_value());
     Handshake result = accepted(handshake({{http::field::sec_websocket_extensions, offer}}, true));
     EXPECT_FALSE(result.deflate);
     EXPECT_FALSE(has_header(result.response, "Sec-WebSocket-Extensions"));
   }
 }
 
+TEST(WsHandshake, DeflateOfferWithARepeatedParameterIsDeclined) {
+  // RFC 7692 section 7: an offer with two parameters of the same name must be declined.
+  for (std::string offer : {"permessage-deflate; server_max_window_bits=10; server_max_window_bits=12",
+                            "permessage-deflate; server_max_window_bits=15; server_max_window_bits=15",
+                            "permessage-deflate; client_max_window_bits; client_max_window_bits=10",
+                            "permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+                            "permessage-deflate; client_no_context_takeover; Client_No_Context_Takeover"}) {
+    SCOPED_TRACE(offer);
+    EXPECT_FALSE(accepts_deflate_offer(offer));
+  }
+}
+
+// The Sec-WebSocket-Extensions answer for a server window of `bits`, named in the answer or not.
+std::string deflate_answer(int bits, bool named) {
+  std::string answer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
+  if (named) answer += "; server_max_window_bits=" + std::to_string(bits);
+  return answer;
+}
+
+TEST(WsHandshake, DeflateWithEveryServerWindowHeraldCanCompressWith) {
+  for (int bits = 9; bits <= 15; ++bits) {
+    for (std::string client : {"", "; client_max_window_bits", "; client_max_window_bits=9",
+                               "; client_max_window_bits=15", "; client_max_window_bits=8"}) {
+      for (bool quoted : {false, true}) {
+        std::string value = quoted ? "\"" + std::to_string(bits) + "\"" : std::to_string(bits);
+        std::string offer = "permessage-deflate; server_max_window_bits=" + value + client;
+        SCOPED_TRACE(offer);
+        auto agreement = negotiate_deflate(offer);
+        ASSERT_TRUE(agreement.has_value());
+        EXPECT_EQ(agreement->answer, deflate_answer(bits, true));
+        EXPECT_EQ(agreement->server_window_bits, bits);
+        Handshake result = accepted(handshake({{http::field::sec_websocket_extensions, offer}}, true));
+        EXPECT_TRUE(result.deflate);
+        EXPECT_EQ(result.deflate_window_bits, bits);
+        EXPECT_TRUE(has_line(result.response, "Sec-WebSocket-Extensions: " + deflate_answer(bits, true)))
+            << result.response;
+      }
+    }
+  }
+}
+
+TEST(WsHandshake, DeflateWithoutAServerWindowUsesTheLargest) {
+  for (std::string offer : {"permessage-deflate", "permessage-deflate; client_max_window_bits",
+                            "permessage-deflate; client_max_window_bits=10",
+                            "permessage-deflate; client_no_context_takeover", "PerMessage-Deflate"}) {
+    SCOPED_TRACE(offer);
+    auto agreement = negotiate_deflate(offer);
+    ASSERT_TRUE(agreement.has_value());
+    EXPECT_EQ(agreement->answer, deflate_answer(15, false));
+    EXPECT_EQ(agreement->server_window_bits, 15);
+    Handshake result = accepted(handshake({{http::field::sec_websocket_extensions, offer}}, true));
+    EXPECT_EQ(result.deflate_window_bits, 15);
+  }
+}
+
+TEST(WsHandshake, FirstAcceptableOfferOfSeveralIsAccepted) {
+  struct Case {
+    std::string offers;
+    int bits;
+    bool named;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"permessage-deflate; server_max_window_bits=8, permessage-deflate", 15, false},
+           {"permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits=9", 9,
+            true},
+           {"permessage-deflate; server_max_window_bits=12, permessage-deflate; server_max_window_bits=9", 12,
+            true},
+           {"permessage-deflate; server_max_window_bits=10, permessage-deflate", 10, true},
+           {"permessage-deflate; mystery, permessage-deflate; server_max_window_bits=11; "
+            "client_max_window_bits",
+            11, true},
+           {"x-webkit-deflate-frame, permessage-deflate; server_max_window_bits=13", 13, true},
+           {"permessage-deflate; server_max_window_bits=8; client_max_window_bits, "
+            "permessage-deflate; client_max_window_bits",
+            15, false},
+       }) {
+    SCOPED_TRACE(c.offers);
+    auto agreement = negotiate_deflate(c.offers);
+    ASSERT_TRUE(agreement.has_value());
+    EXPECT_EQ(agreement->answer, deflate_answer(c.bits, c.named));
+    EXPECT_EQ(agreement->server_window_bits, c.bits);
+    Handshake result = accepted(handshake({{http::field::sec_websocket_extensions, c.offers}}, true));
+    EXPECT_TRUE(result.deflate);
+    EXPECT_EQ(result.deflate_window_bits, c.bits);
+  }
+  EXPECT_FALSE(accepts_deflate_offer(
+      "permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits=8"));
+}
+
 TEST(WsHandshake, SecondAcceptableOfferInAListIsAccepted) {
-  const std::string offers = "permessage-deflate; server_max_window_bits=10, permessage-deflate";
+  const std::string offers = "permessage-deflate; server_max_window_bits=8, permessage-deflate";
   EXPECT_TRUE(accepts_deflate_offer(offers));
   Handshake result = accepted(handshake({{http::field::sec_websocket_extensions, offers}}, true));
   EXPECT_TRUE(result.deflate);
