@@ -5,6 +5,7 @@
 
 #include "core/channel_name.hpp"
 #include "core/utf8.hpp"
+#include "protocol/http/exact_json.hpp"
 
 namespace herald {
 namespace json = boost::json;
@@ -42,6 +43,16 @@ std::optional<ApiError> check_size(const std::string& data_json, const PublishLi
   return ApiError{http::status::payload_too_large, "too_large",
                   "data is " + std::to_string(data_json.size()) + " bytes; the limit is " +
                       std::to_string(limits.max_message_bytes)};
+}
+
+// A publisher's JSON document, every number in it exact (see exact_json.hpp).
+Parsed<json::value> parse_document(std::string_view body) {
+  boost::system::error_code ec;
+  ExactJson parsed = parse_exact_json(body, ec);
+  if (ec)
+    return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+  if (parsed.unrepresentable) return invalid_number_error(*parsed.unrepresentable);
+  return std::move(parsed.value);
 }
 
 // Fills `request` from the three checks, or returns the first error.
@@ -101,10 +112,9 @@ bool is_json_content_type(std::string_view content_type) {
 }  // namespace
 
 Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimits& limits) {
-  boost::system::error_code ec;
-  json::value root = json::parse(json::string_view(body.data(), body.size()), ec);
-  if (ec)
-    return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+  auto document = parse_document(body);
+  if (auto* error = std::get_if<ApiError>(&document)) return *error;
+  const json::value& root = std::get<json::value>(document);
   if (!root.is_object()) return bad_field("the body must be a JSON object");
 
   PublishBatch batch;
@@ -141,11 +151,9 @@ Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view c
           assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
     return *error;
   if (is_json_content_type(content_type)) {
-    boost::system::error_code ec;
-    json::value data = json::parse(json::string_view(body.data(), body.size()), ec);
-    if (ec)
-      return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
-    request.data_json = json::serialize(data);
+    auto data = parse_document(body);
+    if (auto* error = std::get_if<ApiError>(&data)) return *error;
+    request.data_json = json::serialize(std::get<json::value>(data));
   } else {
     if (!is_valid_utf8(body)) return bad_field("a text body must be valid UTF-8");
     request.data_json = json::serialize(json::string_view(body.data(), body.size()));
