@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include "protocol/http/api_error.hpp"
+#include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
 #include "protocol/ws/handshake.hpp"
 #include "runtime/socket_of.hpp"
@@ -90,6 +91,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     waiting_for_request_ = false;
     if (header_error) {
       if (auto answer = read_error_response(header_error)) co_await send(std::move(*answer), false);
+      co_return std::nullopt;
+    }
+    if (auto refusal = check_request_head(parser.get())) {  // the body cannot be delimited: close after
+      auto answer = error_response(*refusal);
+      co_await send(std::move(answer), false);
       co_return std::nullopt;
     }
     if (parser.get()[http::field::expect] == "100-continue") {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
-import { request, historyOk, publish } from './lib/http.mjs';
+import { request, historyOk, publish, rawExchange, rawStatus, rawJsonBody } from './lib/http.mjs';
 import { wsConnect } from './lib/ws-client.mjs';
 import { uniqueChannel, assertErrorBody } from './lib/util.mjs';
 
@@ -97,4 +97,104 @@ test('finite numbers keep working and arrive with the value that was sent', asyn
   assert.match(hist.text, /"data":-9223372036854775808\}/);
   assert.equal(values[5], 2.2250738585072011e-308);
   assert.equal(values[6], 0.1);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Request framing: smuggling shapes and Host
+
+/** A complete POST /api/publish request for `channel` (Content-Length framing). */
+function plainPublish(channel, host = '127.0.0.1') {
+  const body = JSON.stringify({ channel, data: 'hidden' });
+  return `POST /api/publish HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+}
+
+/** Number of HTTP responses in raw data. */
+function responseCount(data) {
+  return (data.match(/HTTP\/1\.[01] \d{3} /g) ?? []).length;
+}
+
+async function messagesOn(channel) {
+  return (await historyOk(srv.base, channel)).messages;
+}
+
+test('a Transfer-Encoding whose last coding is not chunked is refused with 400 and the connection closed; Content-Length is never used instead', async () => {
+  for (const coding of ['xchunked', 'chunked, identity', 'gzip', 'identity']) {
+    const front = uniqueChannel('front');
+    const hidden = uniqueChannel('hidden');
+    const frontBody = JSON.stringify({ channel: front, data: 'front' });
+    // Content-Length covers the front body; the hidden request follows it on the same connection.
+    const payload =
+      `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: ${coding}\r\n` +
+      `Content-Length: ${frontBody.length}\r\n\r\n${frontBody}${plainPublish(hidden)}`;
+    const r = await rawExchange(srv.port, [payload], { timeout: 5000 });
+    assert.equal(rawStatus(r.data), 400, `${coding}: ${r.data}`);
+    assert.equal(rawJsonBody(r.data)?.error?.code, 'bad_request', coding);
+    assert.match(r.data, /\r\nconnection: close\r\n/i, `${coding}: the response says the connection closes`);
+    assert.equal(r.closedByServer, true, `${coding}: the server closes the connection`);
+    assert.equal(responseCount(r.data), 1, `${coding}: exactly one response: ${r.data}`);
+    assert.deepEqual(await messagesOn(hidden), [], `${coding}: the hidden request was not executed`);
+    assert.deepEqual(await messagesOn(front), [], `${coding}: the refused request published nothing`);
+  }
+});
+
+test('a Transfer-Encoding that is not chunked, without Content-Length, does not turn the body into a request', async () => {
+  for (const coding of ['chunked, identity', 'gzip', 'xchunked']) {
+    const hidden = uniqueChannel('hidden');
+    const payload = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: ${coding}\r\n\r\n${plainPublish(hidden)}`;
+    const r = await rawExchange(srv.port, [payload], { timeout: 5000 });
+    assert.equal(rawStatus(r.data), 400, `${coding}: ${r.data}`);
+    assert.equal(r.closedByServer, true);
+    assert.equal(responseCount(r.data), 1, `${coding}: exactly one response: ${r.data}`);
+    assert.deepEqual(await messagesOn(hidden), [], `${coding}: the hidden request was not executed`);
+  }
+});
+
+test('Transfer-Encoding together with Content-Length is refused with 400 and closed, in either order', async () => {
+  for (const fields of [
+    ['Transfer-Encoding: chunked', 'Content-Length: 5'],
+    ['Content-Length: 5', 'Transfer-Encoding: chunked'],
+  ]) {
+    const hidden = uniqueChannel('hidden');
+    const payload = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\n${fields.join('\r\n')}\r\n\r\n0\r\n\r\n${plainPublish(hidden)}`;
+    const r = await rawExchange(srv.port, [payload], { timeout: 5000 });
+    assert.equal(rawStatus(r.data), 400, `${fields}: ${r.data}`);
+    assert.equal(r.closedByServer, true);
+    assert.equal(responseCount(r.data), 1, `${fields}: ${r.data}`);
+    assert.deepEqual(await messagesOn(hidden), []);
+  }
+});
+
+test('a transfer coding before chunked is answered 501 and the connection closed', async () => {
+  const hidden = uniqueChannel('hidden');
+  const payload = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n${plainPublish(hidden)}`;
+  const r = await rawExchange(srv.port, [payload], { timeout: 5000 });
+  assert.equal(rawStatus(r.data), 501, r.data);
+  assert.equal(rawJsonBody(r.data)?.error?.code, 'not_implemented');
+  assert.equal(r.closedByServer, true);
+  assert.deepEqual(await messagesOn(hidden), []);
+});
+
+test('a chunked request body still works, and the next request on the connection too', async () => {
+  const channel = uniqueChannel('chunked');
+  const second = uniqueChannel('chunked');
+  const body = JSON.stringify({ channel, data: 'chunked body' });
+  const chunked = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+  const payload = `POST /api/publish HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunked}${plainPublish(second)}`;
+  const r = await rawExchange(srv.port, [payload], { timeout: 3000 });
+  assert.equal(rawStatus(r.data), 200, r.data);
+  assert.equal(responseCount(r.data), 2, r.data);
+  assert.deepEqual((await messagesOn(channel)).map((m) => m.data), ['chunked body']);
+  assert.deepEqual((await messagesOn(second)).map((m) => m.data), ['hidden']);
+});
+
+test('an HTTP/1.1 request without Host, or with two, is refused with 400; HTTP/1.0 may leave Host out', async () => {
+  const none = await rawExchange(srv.port, ['GET /healthz HTTP/1.1\r\n\r\n'], { timeout: 5000 });
+  assert.equal(rawStatus(none.data), 400, none.data);
+  assert.match(rawJsonBody(none.data)?.error?.message ?? '', /Host/);
+  const two = await rawExchange(srv.port, ['GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'], { timeout: 5000 });
+  assert.equal(rawStatus(two.data), 400, two.data);
+  const bad = await rawExchange(srv.port, ['GET /healthz HTTP/1.1\r\nHost: user@evil\r\n\r\n'], { timeout: 5000 });
+  assert.equal(rawStatus(bad.data), 400, bad.data);
+  const old = await rawExchange(srv.port, ['GET /healthz HTTP/1.0\r\n\r\n'], { timeout: 5000 });
+  assert.equal(rawStatus(old.data), 200, old.data);
 });
