@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { request, historyOk, publish, rawExchange, rawStatus, rawJsonBody } from './lib/http.mjs';
-import { wsConnect } from './lib/ws-client.mjs';
+import { wsConnect, wsRefused } from './lib/ws-client.mjs';
 import { uniqueChannel, assertErrorBody } from './lib/util.mjs';
 
 let srv; // defaults, plus client publishing over WebSocket for "num."
@@ -197,4 +197,16 @@ test('an HTTP/1.1 request without Host, or with two, is refused with 400; HTTP/1
   assert.equal(rawStatus(bad.data), 400, bad.data);
   const old = await rawExchange(srv.port, ['GET /healthz HTTP/1.0\r\n\r\n'], { timeout: 5000 });
   assert.equal(rawStatus(old.data), 200, old.data);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// One origin parser: the WebSocket handshake reads origins strictly
+
+test('a WebSocket handshake from an origin whose port part is not a port is refused with 403', async () => {
+  for (const origin of ['http://localhost:19300.evil.com', 'http://127.0.0.1:80.evil.com', 'http://localhost:3000@evil.com']) {
+    const err = await wsRefused(srv.base, { origin });
+    assert.equal(err.status, 403, `${origin}: ${err.body}`);
+  }
+  const ok = await wsConnect(srv.base, { origin: 'http://localhost:19300' });
+  clients.push(ok);
 });
