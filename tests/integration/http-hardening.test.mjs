@@ -3,21 +3,38 @@
 // cross-site publishing, the web root, and small HTTP conformance points (Authorization scheme, HEAD,
 // absolute-form targets, limit clamping, HTTP/1.0 keep-alive).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
 import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { request, historyOk, publish, rawExchange, rawStatus, rawJsonBody } from './lib/http.mjs';
 import { wsConnect, wsRefused } from './lib/ws-client.mjs';
-import { uniqueChannel, assertErrorBody } from './lib/util.mjs';
+import { uniqueChannel, assertErrorBody, waitFor } from './lib/util.mjs';
+
+const CHROMIUM = '/usr/bin/chromium';
+const noChromium = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} does not exist`;
 
 let srv; // defaults, plus client publishing over WebSocket for "num."
+let browser; // Chromium, for the cross-site publishing tests
 const clients = [];
+const pageServers = [];
 
 before(async () => {
   srv = await startServer({ label: 'hardening', env: { HERALD_WS_PUBLISH_PREFIXES: 'num.' } });
+  if (!noChromium) {
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      timeout: 30_000,
+    });
+  }
 });
 
 after(async () => {
   for (const c of clients) await c.closeAndWait().catch(() => {});
+  await browser?.close();
+  for (const server of pageServers) await new Promise((resolve) => server.close(resolve));
   await srv?.stop();
 });
 
@@ -209,4 +226,166 @@ test('a WebSocket handshake from an origin whose port part is not a port is refu
   }
   const ok = await wsConnect(srv.base, { origin: 'http://localhost:19300' });
   clients.push(ok);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Cross-site publishing on a herald without an API key
+
+/** Serves `html` at / from a second local HTTP server (another origin); resolves its base URL. */
+async function servePage(html, host = '127.0.0.1') {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(html);
+  });
+  pageServers.push(server);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://${host}:${server.address().port}`;
+}
+
+/** Opens `url` in a fresh browser context; returns the page (closed with its context by the caller). */
+async function openPage(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const res = await page.goto(url);
+  assert.equal(res.status(), 200);
+  return { page, context };
+}
+
+/** From a page, tries every way a foreign page could publish to `target` without a preflight. */
+async function tryCrossSitePublishes(page, target, channel) {
+  return page.evaluate(
+    async ({ target, channel }) => {
+      const body = JSON.stringify({ channel, data: 'from another site' });
+      const outcomes = [];
+      const attempt = async (label, init, url = `${target}/api/publish`) => {
+        try {
+          const res = await fetch(url, init);
+          outcomes.push({ label, type: res.type, status: res.status });
+        } catch (err) {
+          outcomes.push({ label, error: String(err) });
+        }
+      };
+      await attempt('no-cors text/plain', { method: 'POST', mode: 'no-cors', body, headers: { 'Content-Type': 'text/plain' } });
+      await attempt('no-cors form', { method: 'POST', mode: 'no-cors', body: new URLSearchParams({ x: body }) });
+      await attempt('no-cors raw', { method: 'POST', mode: 'no-cors', body: 'raw text', headers: { 'Content-Type': 'text/plain' } }, `${target}/api/publish/${channel}`);
+      await attempt('cors json', { method: 'POST', mode: 'cors', body, headers: { 'Content-Type': 'application/json' } });
+      navigator.sendBeacon(`${target}/api/publish`, new Blob([body], { type: 'text/plain' }));
+      outcomes.push({ label: 'beacon' });
+      return outcomes;
+    },
+    { target, channel },
+  );
+}
+
+test('a page of another origin cannot publish to a herald without an API key (fetch no-cors, beacon)', { skip: noChromium, timeout: 60_000 }, async () => {
+  const channel = uniqueChannel('xsite');
+  const foreign = await servePage('<!doctype html><title>another site</title><p>hello</p>');
+  const { page, context } = await openPage(foreign);
+  const refusedBefore = await metricValue('herald_http_requests_total{code="4xx"}');
+  try {
+    await tryCrossSitePublishes(page, srv.base, channel);
+    // The beacon is sent in the background: wait until herald has answered all five requests (four 403s
+    // and the 405 to the CORS preflight), or until something was published.
+    await waitFor(
+      async () => (await metricValue('herald_http_requests_total{code="4xx"}')) >= refusedBefore + 5 || (await messagesOn(channel)).length > 0,
+      { timeout: 10_000, label: 'the cross-site requests answered' },
+    );
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(await messagesOn(channel), [], 'nothing was published from the other origin');
+});
+
+test('the refusal of a cross-origin publish is 403 forbidden_origin, also for Sec-Fetch-Site without Origin', async () => {
+  const channel = uniqueChannel('xsite');
+  const body = JSON.stringify({ channel, data: 1 });
+  const cases = [
+    { Origin: 'http://127.0.0.1:1' },
+    { Origin: 'http://localhost:3000' },
+    { Origin: 'null' },
+    { Origin: `${srv.base}.evil.example` },
+    { 'Sec-Fetch-Site': 'cross-site' },
+    { 'Sec-Fetch-Site': 'same-site' },
+  ];
+  for (const headers of cases) {
+    const res = await request(srv.base, 'POST', '/api/publish', { body, headers: { 'Content-Type': 'text/plain', ...headers } });
+    assertErrorBody(res, 403, 'forbidden_origin', JSON.stringify(headers));
+  }
+  // herald's own origin, and programs that send neither header, still publish.
+  for (const headers of [{ Origin: srv.base, 'Sec-Fetch-Site': 'same-origin' }, {}, { 'Sec-Fetch-Site': 'none' }]) {
+    const res = await request(srv.base, 'POST', '/api/publish', { body, headers: { 'Content-Type': 'application/json', ...headers } });
+    assert.equal(res.status, 200, `${JSON.stringify(headers)}: ${res.text}`);
+  }
+  assert.equal((await messagesOn(channel)).length, 3);
+});
+
+test('the demo page publishes to its own origin from Chromium', { skip: noChromium, timeout: 60_000 }, async () => {
+  const channel = uniqueChannel('demo');
+  const { page, context } = await openPage(`${srv.base}/?channel=${channel}`);
+  try {
+    await page.fill('#text', 'typed in the demo');
+    await page.click('#publish button');
+    await waitFor(async () => /published as/.test(await page.textContent('#publish-result')), { timeout: 10_000, label: 'demo publish result' });
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual((await messagesOn(channel)).map((m) => m.data), [{ text: 'typed in the demo' }]);
+});
+
+test('publish.allowed_origins lets a listed origin publish from a browser; others stay refused', { skip: noChromium, timeout: 60_000 }, async () => {
+  const listed = await servePage('<!doctype html><title>listed</title>');
+  const unlisted = await servePage('<!doctype html><title>unlisted</title>');
+  const allowing = await startServer({ label: 'hardening-origins', env: { HERALD_PUBLISH_ALLOWED_ORIGINS: `${listed},https://other.example` } });
+  try {
+    const fromListed = uniqueChannel('xsite');
+    const fromUnlisted = uniqueChannel('xsite');
+    for (const [origin, channel] of [[listed, fromListed], [unlisted, fromUnlisted]]) {
+      const { page, context } = await openPage(origin);
+      try {
+        const outcomes = await page.evaluate(
+          async ({ target, channel }) => {
+            const res = await fetch(`${target}/api/publish`, { method: 'POST', mode: 'no-cors', body: JSON.stringify({ channel, data: 'listed' }), headers: { 'Content-Type': 'text/plain' } });
+            return res.type;
+          },
+          { target: allowing.base, channel },
+        );
+        assert.equal(outcomes, 'opaque');
+      } finally {
+        await context.close();
+      }
+    }
+    assert.deepEqual((await historyOk(allowing.base, fromListed)).messages.map((m) => m.data), ['listed']);
+    assert.deepEqual((await historyOk(allowing.base, fromUnlisted)).messages, []);
+  } finally {
+    await allowing.stop();
+  }
+});
+
+/** The value of one series of herald's /metrics. */
+async function metricValue(series) {
+  const res = await request(srv.base, 'GET', '/metrics');
+  const line = res.text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Authorization
+
+test('the Bearer scheme is case-insensitive, and 401 answers carry WWW-Authenticate', async () => {
+  const keyed = await startServer({ label: 'hardening-key', env: { HERALD_PUBLISH_API_KEY: 'k3y-s3cret' } });
+  try {
+    const channel = uniqueChannel('auth');
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const res = await request(keyed.base, 'POST', '/api/publish', { body: { channel, data: scheme }, headers: { Authorization: `${scheme} k3y-s3cret` } });
+      assert.equal(res.status, 200, `${scheme}: ${res.text}`);
+    }
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: 'Basic k3y-s3cret' }]) {
+      const res = await request(keyed.base, 'POST', '/api/publish', { body: { channel, data: 'no' }, headers });
+      assertErrorBody(res, 401, 'unauthorized', JSON.stringify(headers));
+      assert.equal(res.headers['www-authenticate'], 'Bearer realm="herald"', JSON.stringify(headers));
+    }
+    assert.deepEqual((await historyOk(keyed.base, channel)).messages.map((m) => m.data), ['Bearer', 'bearer', 'BEARER']);
+  } finally {
+    await keyed.stop();
+  }
 });
