@@ -5,6 +5,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { request, historyOk, publish, rawExchange, rawStatus, rawJsonBody } from './lib/http.mjs';
@@ -387,5 +390,92 @@ test('the Bearer scheme is case-insensitive, and 401 answers carry WWW-Authentic
     assert.deepEqual((await historyOk(keyed.base, channel)).messages.map((m) => m.data), ['Bearer', 'bearer', 'BEARER']);
   } finally {
     await keyed.stop();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------
+// --web-root serves regular files only
+
+/** A temporary web root: index.html, app.js, a FIFO, a directory, symlinks inside and out of the root. */
+function makeWebRoot() {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-webroot-'));
+  const root = path.join(base, 'root');
+  const outside = path.join(base, 'outside');
+  fs.mkdirSync(path.join(root, 'sub'), { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>root</title>');
+  fs.writeFileSync(path.join(root, 'app.js'), 'console.log(1);');
+  fs.writeFileSync(path.join(root, 'sub', 'page.html'), 'sub page');
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside the root');
+  execFileSync('mkfifo', [path.join(root, 'pipe')]);
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'leak.txt'));
+  fs.symlinkSync(outside, path.join(root, 'outdir'));
+  fs.symlinkSync('sub/page.html', path.join(root, 'alias.html'));
+  return { base, root };
+}
+
+/** Lets any reader still blocked on the FIFO go (an old server's worker), then removes the web root. */
+function removeWebRoot({ base, root }) {
+  try {
+    const fd = fs.openSync(path.join(root, 'pipe'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    fs.closeSync(fd);
+  } catch {
+    /* no reader: nothing to release */
+  }
+  fs.rmSync(base, { recursive: true, force: true });
+}
+
+test('--web-root: a FIFO answers 404 at once and blocks no worker; /healthz keeps answering', { timeout: 60_000 }, async () => {
+  const webRoot = makeWebRoot();
+  const served = await startServer({ label: 'hardening-webroot', args: ['--web-root', webRoot.root] });
+  try {
+    for (let i = 0; i < 6; i += 1) {
+      const res = await request(served.base, 'GET', '/pipe', { timeout: 5000 });
+      assertErrorBody(res, 404, 'not_found', `fifo ${i}`);
+    }
+    for (let i = 0; i < 10; i += 1) {
+      const res = await request(served.base, 'GET', '/healthz', { timeout: 5000 });
+      assert.equal(res.status, 200, `healthz ${i}`);
+    }
+  } finally {
+    removeWebRoot(webRoot);
+    await served.stop();
+  }
+});
+
+test('--web-root: directories answer 404, a NUL in the path 400, regular files 200', async () => {
+  const webRoot = makeWebRoot();
+  const served = await startServer({ label: 'hardening-webroot', args: ['--web-root', webRoot.root] });
+  try {
+    for (const dir of ['/sub', '/sub/', '/outdir', '/outdir/']) assertErrorBody(await request(served.base, 'GET', dir), 404, 'not_found', dir);
+    for (const target of ['/index.html%00.js', '/app.js%00', '/%00']) assertErrorBody(await request(served.base, 'GET', target), 400, 'bad_request', target);
+    const index = await request(served.base, 'GET', '/');
+    assert.equal(index.status, 200);
+    assert.match(index.headers['content-type'], /^text\/html/);
+    assert.equal(index.text, '<!doctype html><title>root</title>');
+    const js = await request(served.base, 'GET', '/app.js');
+    assert.equal(js.status, 200);
+    assert.match(js.headers['content-type'], /^text\/javascript/);
+    assert.equal((await request(served.base, 'GET', '/sub/page.html')).text, 'sub page');
+  } finally {
+    removeWebRoot(webRoot);
+    await served.stop();
+  }
+});
+
+test('--web-root: symlinks that leave the root answer 404 unless http.web_root_follow_symlinks; symlinks inside work', async () => {
+  const webRoot = makeWebRoot();
+  const strict = await startServer({ label: 'hardening-webroot', args: ['--web-root', webRoot.root] });
+  const following = await startServer({ label: 'hardening-webroot', args: ['--web-root', webRoot.root], env: { HERALD_HTTP_WEB_ROOT_FOLLOW_SYMLINKS: 'true' } });
+  try {
+    assertErrorBody(await request(strict.base, 'GET', '/leak.txt'), 404, 'not_found');
+    assertErrorBody(await request(strict.base, 'GET', '/outdir/secret.txt'), 404, 'not_found');
+    assert.equal((await request(strict.base, 'GET', '/alias.html')).text, 'sub page');
+    assert.equal((await request(following.base, 'GET', '/leak.txt')).text, 'outside the root');
+    assert.equal((await request(following.base, 'GET', '/outdir/secret.txt')).text, 'outside the root');
+    assertErrorBody(await request(following.base, 'GET', '/pipe'), 404, 'not_found');
+  } finally {
+    removeWebRoot(webRoot);
+    await Promise.all([strict.stop(), following.stop()]);
   }
 });

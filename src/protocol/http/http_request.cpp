@@ -11,6 +11,8 @@ std::optional<HttpRequest> HttpRequest::from(http::request<http::string_body> me
   if (!url) return std::nullopt;
   HttpRequest request;
   request.path_ = url->path();
+  // A NUL would cut the path short for every C function it reaches (open("index.html\0.js")).
+  if (request.path_.find('\0') != std::string::npos) return std::nullopt;
   for (auto param : url->params()) request.query_.emplace_back(param.key, param.value);
   request.message_ = std::move(message);
   request.remote_ = remote;
