@@ -479,3 +479,109 @@ test('--web-root: symlinks that leave the root answer 404 unless http.web_root_f
     await Promise.all([strict.stop(), following.stop()]);
   }
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Small HTTP conformance points
+
+/** Splits one raw response into {head, body} (body: everything after the blank line). */
+function splitRaw(data) {
+  const i = data.indexOf('\r\n\r\n');
+  return { head: data.slice(0, i), body: data.slice(i + 4) };
+}
+
+function rawHeader(head, name) {
+  const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  return line?.slice(line.indexOf(':') + 1).trim();
+}
+
+test('HEAD works on every GET endpoint that answers at once: same status and headers, no body', async () => {
+  const channel = uniqueChannel('head');
+  await historyOk(srv.base, channel); // the channel exists, so both answers describe the same state
+  for (const target of ['/healthz', '/readyz', '/', '/demo.js', `/api/history?channel=${channel}`, '/metrics', '/no-such-page']) {
+    const get = await rawExchange(srv.port, [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`]);
+    const head = await rawExchange(srv.port, [`HEAD ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`]);
+    const g = splitRaw(get.data);
+    const h = splitRaw(head.data);
+    assert.equal(rawStatus(head.data), rawStatus(get.data), `${target}: ${head.data}`);
+    assert.equal(h.body, '', `${target}: a HEAD response has no body`);
+    assert.equal(rawHeader(h.head, 'content-type'), rawHeader(g.head, 'content-type'), target);
+    if (target !== '/metrics') assert.equal(rawHeader(h.head, 'content-length'), String(Buffer.byteLength(g.body, 'latin1')), target);
+    else assert.ok(Number(rawHeader(h.head, 'content-length')) > 0, 'metrics: the length of the GET body');
+  }
+});
+
+test('HEAD keeps the connection usable for the next request', async () => {
+  const r = await rawExchange(srv.port, ['HEAD /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n']);
+  assert.equal(responseCount(r.data), 2, r.data);
+  assert.ok(r.data.endsWith('{"status":"ok"}'), r.data);
+});
+
+test('405 answers list GET, HEAD where HEAD works; the streaming endpoints take GET only', async () => {
+  for (const path of ['/healthz', '/readyz', '/metrics', '/api/history', '/']) {
+    const res = await request(srv.base, 'POST', path, { body: 'x' });
+    assertErrorBody(res, 405, 'method_not_allowed', path);
+    assert.equal(res.headers.allow, 'GET, HEAD', path);
+  }
+  for (const path of ['/api/lp?channel=x', '/api/sse?channel=x', '/api/ws']) {
+    const res = await request(srv.base, 'HEAD', path);
+    assert.equal(res.status, 405, path);
+    assert.equal(res.headers.allow, 'GET', path);
+  }
+  const res = await request(srv.base, 'GET', '/api/publish');
+  assert.equal(res.headers.allow, 'POST');
+});
+
+test('an absolute-form request target is served: its path and query, its authority as the host', async () => {
+  const channel = uniqueChannel('absolute');
+  await publish(srv.base, channel, 'abs');
+  const health = await rawExchange(srv.port, [`GET ${srv.base}/healthz HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nConnection: close\r\n\r\n`]);
+  assert.equal(rawStatus(health.data), 200, health.data);
+  assert.deepEqual(rawJsonBody(health.data), { status: 'ok' });
+  const hist = await rawExchange(srv.port, [`GET ${srv.base}/api/history?channel=${channel} HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nConnection: close\r\n\r\n`]);
+  assert.equal(rawStatus(hist.data), 200, hist.data);
+  assert.deepEqual(rawJsonBody(hist.data).messages.map((m) => m.data), ['abs']);
+  // The target's authority is the host: herald's own origin for the origin check, whatever Host says.
+  const body = JSON.stringify({ channel, data: 'own page' });
+  const own = await rawExchange(srv.port, [
+    `POST ${srv.base}/api/publish HTTP/1.1\r\nHost: elsewhere.example\r\nOrigin: ${srv.base}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  ]);
+  assert.equal(rawStatus(own.data), 200, own.data);
+  const bad = await rawExchange(srv.port, [`GET ftp://127.0.0.1/healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`]);
+  assert.equal(rawStatus(bad.data), 400, bad.data);
+});
+
+test('a huge limit is clamped to the maximum, on history and long polling', async () => {
+  const channel = uniqueChannel('limit');
+  for (let i = 0; i < 3; i += 1) await publish(srv.base, channel, i);
+  const huge = '99999999999999999999999';
+  const hist = await request(srv.base, 'GET', `/api/history?channel=${channel}&limit=${huge}`);
+  assert.equal(hist.status, 200, hist.text);
+  assert.deepEqual(hist.json().messages.map((m) => m.data), [0, 1, 2]);
+  const lp = await request(srv.base, 'GET', `/api/lp?channel=${channel}&since=${hist.json().messages[0].epoch}:0&limit=${huge}&timeout=0`);
+  assert.equal(lp.status, 200, lp.text);
+  assertErrorBody(await request(srv.base, 'GET', `/api/history?channel=${channel}&limit=-${huge}`), 400, 'invalid_field');
+});
+
+test('a bad Idempotency-Key header is reported as the header, not as the JSON field', async () => {
+  const channel = uniqueChannel('idem');
+  for (const key of ['k'.repeat(129)]) {
+    const res = await request(srv.base, 'POST', `/api/publish/${channel}`, { body: 'x', headers: { 'Content-Type': 'text/plain', 'Idempotency-Key': key } });
+    const body = assertErrorBody(res, 400, 'invalid_field');
+    assert.match(body.error.message, /Idempotency-Key header/, body.error.message);
+  }
+  const field = await request(srv.base, 'POST', '/api/publish', { body: { channel, data: 1, idempotency_key: '' } });
+  assert.match(assertErrorBody(field, 400, 'invalid_field').error.message, /^idempotency_key/);
+});
+
+test('HTTP/1.0 with Connection: keep-alive is told so and kept open; without it the connection closes', async () => {
+  const kept = await rawExchange(srv.port, ['GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /readyz HTTP/1.0\r\n\r\n']);
+  assert.equal(responseCount(kept.data), 2, kept.data);
+  const first = kept.data.slice(0, kept.data.indexOf('{"status":"ok"}'));
+  assert.equal(rawHeader(first, 'connection'), 'keep-alive', first);
+  assert.match(kept.data, /\{"status":"ready"\}$/);
+  assert.equal(kept.closedByServer, true, 'closed after the request without keep-alive');
+  const closed = await rawExchange(srv.port, ['GET /healthz HTTP/1.0\r\n\r\nGET /readyz HTTP/1.0\r\n\r\n']);
+  assert.equal(responseCount(closed.data), 1, closed.data);
+  assert.equal(rawHeader(splitRaw(closed.data).head, 'connection'), 'close');
+  assert.equal(closed.closedByServer, true);
+});

@@ -30,11 +30,12 @@ Parsed<std::string> checked_event(std::optional<std::string_view> event) {
   return std::string(*event);
 }
 
-Parsed<std::string> checked_key(std::optional<std::string_view> key) {
+// `name` says where the key came from: the idempotency_key field, or the Idempotency-Key header.
+Parsed<std::string> checked_key(std::optional<std::string_view> key, std::string_view name) {
   if (!key) return std::string();
   if (key->empty() || key->size() > kMaxIdempotencyKeyBytes)
-    return bad_field("idempotency_key must be 1 to 128 bytes");
-  if (!is_valid_utf8(*key)) return bad_field("idempotency_key is not valid UTF-8");
+    return bad_field(std::string(name) + " must be 1 to 128 bytes");
+  if (!is_valid_utf8(*key)) return bad_field(std::string(name) + " is not valid UTF-8");
   return std::string(*key);
 }
 
@@ -92,7 +93,7 @@ Parsed<PublishRequest> parse_publish_message(const json::value& item, const Publ
   PublishRequest request;
   if (auto error = assemble(request, checked_channel(channel->get_string()),
                             checked_event(std::get<std::optional<std::string_view>>(event)),
-                            checked_key(std::get<std::optional<std::string_view>>(key))))
+                            checked_key(std::get<std::optional<std::string_view>>(key), "idempotency_key")))
     return *error;
   request.data_json = json::serialize(*data);
   if (auto error = check_size(request.data_json, limits)) return *error;
@@ -147,8 +148,8 @@ Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view c
                                          std::optional<std::string_view> idempotency_key,
                                          const PublishLimits& limits) {
   PublishRequest request;
-  if (auto error =
-          assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
+  if (auto error = assemble(request, checked_channel(channel), checked_event(event),
+                            checked_key(idempotency_key, "the Idempotency-Key header")))
     return *error;
   if (is_json_content_type(content_type)) {
     auto data = parse_document(body);
