@@ -25,12 +25,14 @@ struct Config {
   Seconds header_timeout{10};
   Seconds idle_timeout{60};
   std::size_t max_body_bytes = 1 << 20;
-  std::string web_root;  // empty: the pages built into the binary
+  std::string web_root;                   // empty: the pages built into the binary
+  bool web_root_follow_symlinks = false;  // serve files whose real path is outside web_root
   // [publish]
   std::string api_key;
   std::size_t max_message_bytes = 64 * 1024;
   Seconds idempotency_window{300};
   std::size_t max_batch = 100;
+  std::vector<std::string> publish_allowed_origins;  // without an API key, besides herald's own; "*": any
   // [engine]
   std::string engine_type = "memory";
   // [history]

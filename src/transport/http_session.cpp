@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include "protocol/http/api_error.hpp"
+#include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
 #include "protocol/ws/handshake.hpp"
 #include "runtime/socket_of.hpp"
@@ -92,6 +93,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (auto answer = read_error_response(header_error)) co_await send(std::move(*answer), false);
       co_return std::nullopt;
     }
+    if (auto refusal = check_request_head(parser.get())) {  // the body cannot be delimited: close after
+      auto answer = error_response(*refusal);
+      co_await send(std::move(answer), false);
+      co_return std::nullopt;
+    }
     if (parser.get()[http::field::expect] == "100-continue") {
       http::response<http::empty_body> proceed{http::status::continue_, 11};
       co_await http::async_write(stream_, proceed, tuple_awaitable);
@@ -142,7 +148,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (streaming && match.method_allowed) {
       auto refusal = match.route == Route::sse ? start_sse(request) : start_websocket(request, match.route);
       if (!refusal) co_return false;  // the connection now belongs to the stream
-      co_return co_await send(std::move(*refusal), keep_alive);
+      co_return co_await send(std::move(*refusal), keep_alive, &request);
     }
     std::optional<HttpResponse> response;
     if (!match.method_allowed) {
@@ -158,7 +164,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     } else {
       response = immediate_response(request, match.route);
     }
-    co_return co_await send(std::move(*response), keep_alive);
+    co_return co_await send(std::move(*response), keep_alive, &request);
   }
 
   HttpResponse immediate_response(const HttpRequest& request, Route route) {
@@ -218,13 +224,25 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     return std::nullopt;
   }
 
-  awaitable<bool> send(HttpResponse response, bool keep_alive) {
+  // Writes the response to `request` (nullptr: to a request that could not be read); true when the
+  // connection stays open for the next request.
+  awaitable<bool> send(HttpResponse response, bool keep_alive, const HttpRequest* request = nullptr) {
     keep_alive = keep_alive && !closing_ && !worker_.state().shutting_down;
     response.keep_alive(keep_alive);
+    // An HTTP/1.0 client keeps the connection only when told so (RFC 9112 section 9.3 and appendix C.2.2).
+    if (keep_alive && request != nullptr && request->message().version() < 11)
+      response.set(http::field::connection, "keep-alive");
     response.set(http::field::server, "herald");
     worker_.metrics().http_response(response.result_int());
     stream_.expires_after(steady(worker_.config().idle_timeout));
-    auto [error, n] = co_await http::async_write(stream_, response, tuple_awaitable);
+    boost::system::error_code error;
+    if (request != nullptr && request->method() == http::verb::head) {
+      // The same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
+      http::response_serializer<http::string_body> serializer{response};
+      std::tie(error, std::ignore) = co_await http::async_write_header(stream_, serializer, tuple_awaitable);
+    } else {
+      std::tie(error, std::ignore) = co_await http::async_write(stream_, response, tuple_awaitable);
+    }
     co_return !error && keep_alive;
   }
 

@@ -1,10 +1,8 @@
 // /healthz, /readyz, /metrics and the web pages (see api_handlers.hpp).
-#include <fstream>
-#include <sstream>
-
 #include "protocol/http/api_error.hpp"
 #include "transport/api_handlers.hpp"
 #include "transport/web_assets.hpp"
+#include "transport/web_root.hpp"
 
 namespace herald {
 namespace {
@@ -26,15 +24,6 @@ HttpResponse page(std::string_view path, std::string body) {
   response.body() = std::move(body);
   response.prepare_payload();
   return response;
-}
-
-std::optional<std::string> read_from_root(const std::string& root, const std::string& path) {
-  if (path.find("..") != std::string::npos) return std::nullopt;
-  std::ifstream file(root + path, std::ios::binary);
-  if (!file) return std::nullopt;
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
 }
 
 }  // namespace
@@ -61,7 +50,8 @@ std::optional<HttpResponse> handle_web_page(Worker& worker, const HttpRequest& r
   std::string path = request.path() == "/" ? "/index.html" : request.path();
   const std::string& root = worker.config().web_root;
   if (!root.empty()) {
-    if (auto content = read_from_root(root, path)) return page(path, std::move(*content));
+    if (auto content = read_web_root_file(root, path, worker.config().web_root_follow_symlinks))
+      return page(path, std::move(*content));
     return std::nullopt;
   }
   for (const auto& asset : web_assets())

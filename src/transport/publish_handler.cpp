@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
+#include "auth/publish_policy.hpp"
 #include "engine/engine_async.hpp"
 #include "protocol/http/publish_api.hpp"
 #include "transport/api_handlers.hpp"
@@ -13,32 +14,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr std::string_view kChannelPathPrefix = "/api/publish/";
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-// With an API key configured, the request must carry it; without one, only loopback clients publish.
-std::optional<ApiError> check_publisher(const Config& config, const HttpRequest& request) {
-  if (config.api_key.empty()) {
-    const auto& remote = request.remote();
-    bool mapped_loopback = remote.is_v6() && remote.to_v6().is_v4_mapped() &&
-                           asio::ip::make_address_v4(asio::ip::v4_mapped, remote.to_v6()).is_loopback();
-    if (remote.is_loopback() || mapped_loopback) return std::nullopt;
-    return ApiError{http::status::forbidden, "forbidden",
-                    "no API key is configured, so only loopback clients may publish"};
-  }
-  std::string_view authorization = request.header(http::field::authorization);
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.starts_with(kBearer) &&
-      constant_time_equal(authorization.substr(kBearer.size()), config.api_key))
-    return std::nullopt;
-  return ApiError{http::status::unauthorized, "unauthorized",
-                  "a valid 'Authorization: Bearer <api key>' is required"};
-}
 
 Parsed<PublishBatch> parse_request(const Config& config, const HttpRequest& request) {
   PublishLimits limits{config.max_message_bytes, config.max_batch};
@@ -58,7 +33,12 @@ Parsed<PublishBatch> parse_request(const Config& config, const HttpRequest& requ
 
 asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
-  if (auto error = check_publisher(worker.config(), request)) co_return error_response(*error);
+  if (auto error = check_http_publisher(worker.config(), request)) {
+    auto refusal = error_response(*error);
+    if (error->status == http::status::unauthorized)
+      refusal.set(http::field::www_authenticate, kBearerChallenge);
+    co_return refusal;
+  }
   if (worker.state().shutting_down) co_return error_response(shutting_down_error());
   auto parsed = parse_request(worker.config(), request);
   if (auto* error = std::get_if<ApiError>(&parsed)) co_return error_response(*error);

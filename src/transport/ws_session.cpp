@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/beast/core/tcp_stream.hpp>
 
+#include "auth/publish_policy.hpp"
 #include "engine/engine_async.hpp"
 #include "protocol/http/poll_api.hpp"
 #include "protocol/ws/commands.hpp"
@@ -245,11 +246,7 @@ class Session final : public Connection,
     send_text(ok_reply(command.id));
   }
 
-  bool may_publish(const std::string& channel) const {
-    for (const auto& prefix : worker_.config().ws_publish_prefixes)
-      if (prefix == "*" || channel.starts_with(prefix)) return true;
-    return false;
-  }
+  bool may_publish(const std::string& channel) const { return may_client_publish(worker_.config(), channel); }
 
   void publish(Command& command) {
     if (!may_publish(command.channel))

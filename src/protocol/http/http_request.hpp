@@ -15,7 +15,9 @@ using HttpResponse = http::response<http::string_body>;
 
 class HttpRequest {
  public:
-  // Returns nullopt when the request target is not a valid origin-form URL.
+  // Returns nullopt when the request target is neither a valid origin-form ("/path?query") nor an
+  // absolute-form http(s) URL, or when its decoded path contains a NUL. An absolute-form target's
+  // authority replaces the Host header.
   static std::optional<HttpRequest> from(http::request<http::string_body> message,
                                          boost::asio::ip::address remote);
 

@@ -2,6 +2,7 @@
 #include "protocol/http/poll_api.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -21,6 +22,20 @@ std::optional<Number> parse_number(const std::string& text) {
   return value;
 }
 
+bool is_all_digits(const std::string& text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// A positive integer, clamped to `max`: any run of digits above it (even beyond 64 bits) gives `max`.
+std::optional<std::size_t> parse_limit(const std::string& text, std::size_t max) {
+  if (!is_all_digits(text)) return std::nullopt;
+  auto value = parse_number<std::size_t>(text);
+  if (!value) return max;  // out of range: digits only, so larger than any max
+  if (*value == 0) return std::nullopt;
+  return std::min(*value, max);
+}
+
 }  // namespace
 
 Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits) {
@@ -35,10 +50,10 @@ Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimit
 
   params.limit = limits.default_limit;
   if (auto limit = request.param("limit")) {
-    auto value = parse_number<std::size_t>(*limit);
-    if (!value || *value == 0)
+    auto value = parse_limit(*limit, limits.max_limit);
+    if (!value)
       return ApiError{http::status::bad_request, "invalid_field", "limit must be a positive integer"};
-    params.limit = std::min(*value, limits.max_limit);
+    params.limit = *value;
   }
   params.timeout = limits.default_timeout;
   if (auto timeout = request.param("timeout")) {

@@ -5,6 +5,7 @@
 
 #include "core/channel_name.hpp"
 #include "core/utf8.hpp"
+#include "protocol/http/exact_json.hpp"
 
 namespace herald {
 namespace json = boost::json;
@@ -29,11 +30,12 @@ Parsed<std::string> checked_event(std::optional<std::string_view> event) {
   return std::string(*event);
 }
 
-Parsed<std::string> checked_key(std::optional<std::string_view> key) {
+// `name` says where the key came from: the idempotency_key field, or the Idempotency-Key header.
+Parsed<std::string> checked_key(std::optional<std::string_view> key, std::string_view name) {
   if (!key) return std::string();
   if (key->empty() || key->size() > kMaxIdempotencyKeyBytes)
-    return bad_field("idempotency_key must be 1 to 128 bytes");
-  if (!is_valid_utf8(*key)) return bad_field("idempotency_key is not valid UTF-8");
+    return bad_field(std::string(name) + " must be 1 to 128 bytes");
+  if (!is_valid_utf8(*key)) return bad_field(std::string(name) + " is not valid UTF-8");
   return std::string(*key);
 }
 
@@ -42,6 +44,16 @@ std::optional<ApiError> check_size(const std::string& data_json, const PublishLi
   return ApiError{http::status::payload_too_large, "too_large",
                   "data is " + std::to_string(data_json.size()) + " bytes; the limit is " +
                       std::to_string(limits.max_message_bytes)};
+}
+
+// A publisher's JSON document, every number in it exact (see exact_json.hpp).
+Parsed<json::value> parse_document(std::string_view body) {
+  boost::system::error_code ec;
+  ExactJson parsed = parse_exact_json(body, ec);
+  if (ec)
+    return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+  if (parsed.unrepresentable) return invalid_number_error(*parsed.unrepresentable);
+  return std::move(parsed.value);
 }
 
 // Fills `request` from the three checks, or returns the first error.
@@ -81,7 +93,7 @@ Parsed<PublishRequest> parse_publish_message(const json::value& item, const Publ
   PublishRequest request;
   if (auto error = assemble(request, checked_channel(channel->get_string()),
                             checked_event(std::get<std::optional<std::string_view>>(event)),
-                            checked_key(std::get<std::optional<std::string_view>>(key))))
+                            checked_key(std::get<std::optional<std::string_view>>(key), "idempotency_key")))
     return *error;
   request.data_json = json::serialize(*data);
   if (auto error = check_size(request.data_json, limits)) return *error;
@@ -101,10 +113,9 @@ bool is_json_content_type(std::string_view content_type) {
 }  // namespace
 
 Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimits& limits) {
-  boost::system::error_code ec;
-  json::value root = json::parse(json::string_view(body.data(), body.size()), ec);
-  if (ec)
-    return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
+  auto document = parse_document(body);
+  if (auto* error = std::get_if<ApiError>(&document)) return *error;
+  const json::value& root = std::get<json::value>(document);
   if (!root.is_object()) return bad_field("the body must be a JSON object");
 
   PublishBatch batch;
@@ -137,15 +148,13 @@ Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view c
                                          std::optional<std::string_view> idempotency_key,
                                          const PublishLimits& limits) {
   PublishRequest request;
-  if (auto error =
-          assemble(request, checked_channel(channel), checked_event(event), checked_key(idempotency_key)))
+  if (auto error = assemble(request, checked_channel(channel), checked_event(event),
+                            checked_key(idempotency_key, "the Idempotency-Key header")))
     return *error;
   if (is_json_content_type(content_type)) {
-    boost::system::error_code ec;
-    json::value data = json::parse(json::string_view(body.data(), body.size()), ec);
-    if (ec)
-      return ApiError{http::status::bad_request, "bad_json", "the body is not valid JSON: " + ec.message()};
-    request.data_json = json::serialize(data);
+    auto data = parse_document(body);
+    if (auto* error = std::get_if<ApiError>(&data)) return *error;
+    request.data_json = json::serialize(std::get<json::value>(data));
   } else {
     if (!is_valid_utf8(body)) return bad_field("a text body must be valid UTF-8");
     request.data_json = json::serialize(json::string_view(body.data(), body.size()));

@@ -29,7 +29,8 @@ Parsed<PublishBatch> parse_publish_body(std::string_view body, const PublishLimi
 Parsed<PublishRequest> parse_publish_message(const boost::json::value& message, const PublishLimits& limits);
 
 // POST /api/publish/{channel}: the body is the data; JSON when `content_type` says so, else a string.
-// `event` and `idempotency_key` are nullopt when the request has none.
+// `event` (the event query parameter) and `idempotency_key` (the Idempotency-Key header) are nullopt
+// when the request has none.
 Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view content_type,
                                          std::string_view body, std::optional<std::string_view> event,
                                          std::optional<std::string_view> idempotency_key,

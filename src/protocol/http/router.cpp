@@ -4,38 +4,48 @@
 namespace herald {
 namespace {
 
+namespace http = boost::beast::http;
+
 struct Entry {
   std::string_view path;
   bool prefix;
   Route route;
-  boost::beast::http::verb method;
+  http::verb method;
+  bool head;  // HEAD works too: a GET that answers at once, whose response can be sent without its body
 };
 
 constexpr Entry kRoutes[] = {
-    {"/api/publish/", true, Route::publish, boost::beast::http::verb::post},
-    {"/api/publish", false, Route::publish, boost::beast::http::verb::post},
-    {"/api/history", false, Route::history, boost::beast::http::verb::get},
-    {"/api/lp", false, Route::longpoll, boost::beast::http::verb::get},
-    {"/api/sse", false, Route::sse, boost::beast::http::verb::get},
-    {"/api/ws", false, Route::websocket, boost::beast::http::verb::get},
-    {"/api/ws/echo", false, Route::websocket_echo, boost::beast::http::verb::get},
-    {"/healthz", false, Route::health, boost::beast::http::verb::get},
-    {"/readyz", false, Route::ready, boost::beast::http::verb::get},
-    {"/metrics", false, Route::metrics, boost::beast::http::verb::get},
+    {"/api/publish/", true, Route::publish, http::verb::post, false},
+    {"/api/publish", false, Route::publish, http::verb::post, false},
+    {"/api/history", false, Route::history, http::verb::get, true},
+    {"/api/lp", false, Route::longpoll, http::verb::get, false},
+    {"/api/sse", false, Route::sse, http::verb::get, false},
+    {"/api/ws", false, Route::websocket, http::verb::get, false},
+    {"/api/ws/echo", false, Route::websocket_echo, http::verb::get, false},
+    {"/healthz", false, Route::health, http::verb::get, true},
+    {"/readyz", false, Route::ready, http::verb::get, true},
+    {"/metrics", false, Route::metrics, http::verb::get, true},
 };
+
+// Every other path outside /api/ is a web page.
+constexpr Entry kWebPage{"", true, Route::web_page, http::verb::get, true};
+
+RouteMatch match_entry(const Entry& entry, http::verb method) {
+  bool allowed = method == entry.method || (entry.head && method == http::verb::head);
+  std::string_view allow = entry.method == http::verb::post ? "POST" : entry.head ? "GET, HEAD" : "GET";
+  return {entry.route, allowed, allow};
+}
 
 }  // namespace
 
-RouteMatch match_route(std::string_view path, boost::beast::http::verb method) {
+RouteMatch match_route(std::string_view path, http::verb method) {
   for (const auto& entry : kRoutes) {
     bool matches =
         entry.prefix ? path.starts_with(entry.path) && path.size() > entry.path.size() : path == entry.path;
-    if (!matches) continue;
-    return {entry.route, method == entry.method,
-            entry.method == boost::beast::http::verb::post ? "POST" : "GET"};
+    if (matches) return match_entry(entry, method);
   }
   if (path.starts_with("/api/")) return {Route::not_found, true, ""};
-  return {Route::web_page, method == boost::beast::http::verb::get, "GET"};
+  return match_entry(kWebPage, method);
 }
 
 }  // namespace herald

@@ -23,8 +23,11 @@ enum class Route {
 struct RouteMatch {
   Route route;
   bool method_allowed;
-  std::string_view allow;  // the Allow header for a 405
+  std::string_view allow;  // the Allow header for a 405: "POST", "GET", or "GET, HEAD"
 };
+
+// HEAD is allowed wherever GET answers at once (history, health, readiness, metrics, web pages); the
+// streaming endpoints (long polling, SSE, WebSocket) take GET only.
 
 RouteMatch match_route(std::string_view path, boost::beast::http::verb method);
 

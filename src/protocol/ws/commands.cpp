@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "core/channel_name.hpp"
+#include "protocol/http/exact_json.hpp"
 
 namespace herald::ws {
 namespace json = boost::json;
@@ -71,7 +72,8 @@ std::optional<ApiError> read_arguments(const json::object& object, Command& comm
 
 std::variant<Command, CommandError> parse_command(std::string_view text, const PublishLimits& limits) {
   boost::system::error_code ec;
-  json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
+  ExactJson parsed = parse_exact_json(text, ec);
+  const json::value& root = parsed.value;
   if (ec)
     return CommandError{"null", {http::status::bad_request, "bad_json", "the message is not valid JSON"}};
   if (!root.is_object()) return CommandError{"null", invalid("a command must be a JSON object")};
@@ -83,6 +85,7 @@ std::variant<Command, CommandError> parse_command(std::string_view text, const P
       return CommandError{"null", invalid("id must be a number or a string")};
     command.id = json::serialize(*id);
   }
+  if (parsed.unrepresentable) return CommandError{command.id, invalid_number_error(*parsed.unrepresentable)};
   const json::value* op = object.if_contains("op");
   if (op == nullptr || !op->is_string())
     return CommandError{command.id, invalid("op is required and must be a string")};

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "protocol/http/api_error.hpp"
+#include "protocol/http/origin.hpp"
 
 namespace herald::ws {
 namespace {
@@ -116,12 +117,6 @@ std::optional<ServerWindow> server_window_for(const std::vector<std::string_view
   return window;
 }
 
-std::string host_of_authority(std::string_view authority) {
-  std::string host = lower(authority);
-  if (!host.empty() && host.front() == '[') return host.substr(0, host.find(']') + 1);
-  return host.substr(0, host.find(':'));
-}
-
 HttpResponse refusal(http::status status, std::string code, std::string message) {
   return error_response({status, std::move(code), std::move(message)});
 }
@@ -156,18 +151,10 @@ bool is_origin_allowed(std::string_view origin, std::string_view host,
                        const std::vector<std::string>& allowed) {
   for (const auto& entry : allowed)
     if (entry == "*" || lower(entry) == lower(origin)) return true;
-  // An origin is "scheme://host[:port]" and nothing more. (Parsed by hand: a general URL parser that
-  // reads "127.0.0.1.evil.example" as the host 127.0.0.1 would let foreign pages through.)
-  auto separator = origin.find("://");
-  if (separator == std::string_view::npos) return false;
-  std::string scheme = lower(origin.substr(0, separator));
-  std::string authority = lower(origin.substr(separator + 3));
-  if ((scheme != "http" && scheme != "https") || authority.empty() ||
-      authority.find_first_of("/?#@ ") != std::string::npos)
-    return false;
-  if (authority == lower(host)) return true;
-  std::string origin_host = host_of_authority(authority);
-  return origin_host == "localhost" || origin_host == "127.0.0.1" || origin_host == "[::1]";
+  auto parsed = parse_origin(origin);
+  if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https")) return false;
+  if (parsed->authority() == lower(host)) return true;
+  return parsed->host == "localhost" || parsed->host == "127.0.0.1" || parsed->host == "[::1]";
 }
 
 std::optional<DeflateAgreement> negotiate_deflate(std::string_view extensions_header) {

@@ -120,6 +120,14 @@ TEST(PollApi, LimitIsClampedToTheMaximum) {
   EXPECT_EQ(ok(parse("/api/history?channel=a&limit=5000")).limit, 1000u);
 }
 
+TEST(PollApi, AnyRunOfDigitsIsClamped) {
+  EXPECT_EQ(ok(parse("/api/history?channel=a&limit=18446744073709551616")).limit, 1000u);
+  EXPECT_EQ(ok(parse("/api/history?channel=a&limit=99999999999999999999999")).limit, 1000u);
+  EXPECT_EQ(ok(parse("/api/history?channel=a&limit=" + std::string(400, '9'))).limit, 1000u);
+  EXPECT_EQ(ok(parse("/api/history?channel=a&limit=007")).limit, 7u);
+  expect_error(parse("/api/history?channel=a&limit=000"), "invalid_field");
+}
+
 TEST(PollApi, LimitZeroOrGarbageIsRejected) {
   for (const char* limit : {"0", "", "-1", "abc", "5x", "1.5", "%205", "+5", "0x10"})
     expect_error(parse(std::string("/api/history?channel=a&limit=") + limit), "invalid_field");

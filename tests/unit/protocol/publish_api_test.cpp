@@ -331,6 +331,21 @@ TEST(PublishApi, RawEmptyEventOrKeyIsRejected) {
                http::status::bad_request, "invalid_field");
 }
 
+TEST(PublishApi, RawKeyErrorsNameTheHeader) {
+  for (std::string key : {std::string(129, 'k'), std::string("\xFF"), std::string()}) {
+    auto parsed = parse_raw_publish("room", "text/plain", "x", std::nullopt, key, kLimits);
+    ASSERT_TRUE(std::holds_alternative<ApiError>(parsed));
+    EXPECT_NE(std::get<ApiError>(parsed).message.find("Idempotency-Key header"), std::string::npos)
+        << std::get<ApiError>(parsed).message;
+  }
+}
+
+TEST(PublishApi, BodyKeyErrorsNameTheField) {
+  auto parsed = parse_publish_body(R"({"channel":"c","data":1,"idempotency_key":""})", kLimits);
+  ASSERT_TRUE(std::holds_alternative<ApiError>(parsed));
+  EXPECT_EQ(std::get<ApiError>(parsed).message.rfind("idempotency_key", 0), 0u);
+}
+
 TEST(PublishApi, RawSizeLimit) {
   PublishLimits limits;
   limits.max_message_bytes = 10;

@@ -1,0 +1,99 @@
+// Publish permissions (see publish_policy.hpp).
+#include "auth/publish_policy.hpp"
+
+#include <openssl/crypto.h>
+
+#include <boost/beast/core/string.hpp>
+
+#include "protocol/http/origin.hpp"
+
+namespace herald {
+namespace asio = boost::asio;
+namespace {
+
+bool is_loopback(const asio::ip::address& remote) {
+  if (remote.is_loopback()) return true;
+  return remote.is_v6() && remote.to_v6().is_v4_mapped() &&
+         asio::ip::make_address_v4(asio::ip::v4_mapped, remote.to_v6()).is_loopback();
+}
+
+// A host by which a browser reaches herald on this machine: localhost, 127.0.0.0/8 or [::1].
+bool is_loopback_host(std::string_view host) {
+  if (boost::beast::iequals(host, "localhost") || host == "[::1]") return true;
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address_v4(host, ec);
+  return !ec && address.is_loopback();
+}
+
+bool same_secret(std::string_view given, std::string_view key) {
+  return given.size() == key.size() && CRYPTO_memcmp(given.data(), key.data(), key.size()) == 0;
+}
+
+// "Bearer <key>": the scheme in any case (RFC 9110 section 11.1), then one or more spaces.
+bool carries_key(std::string_view authorization, std::string_view key) {
+  constexpr std::string_view kScheme = "Bearer";
+  if (authorization.size() <= kScheme.size() || authorization[kScheme.size()] != ' ' ||
+      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme))
+    return false;
+  std::string_view token = authorization.substr(kScheme.size());
+  token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
+  return same_secret(token, key);
+}
+
+bool is_listed(std::string_view origin, const std::vector<std::string>& allowed) {
+  for (const auto& entry : allowed)
+    if (entry == "*" || boost::beast::iequals(entry, origin)) return true;
+  return false;
+}
+
+// herald's own origin: a page served by herald (plain HTTP) from the Host of this request, reached on a
+// loopback host, so that a foreign name resolving to 127.0.0.1 (DNS rebinding) is not own.
+bool is_own_origin(std::string_view origin, std::string_view host) {
+  auto parsed = parse_origin(origin);
+  if (!parsed || parsed->scheme != "http") return false;
+  return boost::beast::iequals(parsed->authority(), host) && is_loopback_host(parsed->host);
+}
+
+ApiError forbidden_origin(std::string why) {
+  return {http::status::forbidden, "forbidden_origin",
+          std::move(why) +
+              "; without an API key only herald's own pages and origins in publish.allowed_origins "
+              "may publish from a browser"};
+}
+
+// A browser says where a request comes from: Origin, and Sec-Fetch-Site. Programs send neither.
+std::optional<ApiError> check_browser_origin(const Config& config, const HttpRequest& request) {
+  std::string_view origin = request.header(http::field::origin);
+  if (!origin.empty()) {
+    if (is_listed(origin, config.publish_allowed_origins) ||
+        is_own_origin(origin, request.header(http::field::host)))
+      return std::nullopt;
+    return forbidden_origin("pages from " + std::string(origin) + " may not publish here");
+  }
+  std::string_view site = request.header("Sec-Fetch-Site");
+  if (boost::beast::iequals(site, "cross-site") || boost::beast::iequals(site, "same-site"))
+    return forbidden_origin("a " + std::string(site) + " request without Origin may not publish here");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ApiError> check_http_publisher(const Config& config, const HttpRequest& request) {
+  if (!config.api_key.empty()) {
+    if (carries_key(request.header(http::field::authorization), config.api_key)) return std::nullopt;
+    return ApiError{http::status::unauthorized, "unauthorized",
+                    "a valid 'Authorization: Bearer <api key>' is required"};
+  }
+  if (!is_loopback(request.remote()))
+    return ApiError{http::status::forbidden, "forbidden",
+                    "no API key is configured, so only loopback clients may publish"};
+  return check_browser_origin(config, request);
+}
+
+bool may_client_publish(const Config& config, std::string_view channel) {
+  for (const auto& prefix : config.ws_publish_prefixes)
+    if (prefix == "*" || channel.starts_with(prefix)) return true;
+  return false;
+}
+
+}  // namespace herald
