@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -23,6 +24,16 @@ void add_setting_flag(CLI::App& command, ServeFlags& flags, const std::string& f
       flag, [&flags, key](const std::string& value) { flags.overrides[key] = value; },
       help + " (" + key + ")");
 }
+
+// --count 0 would mean neither "no message" nor "no limit" clearly: it is refused.
+const CLI::Validator kAtLeastOne(
+    [](std::string& text) -> std::string {
+      unsigned long long value = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      bool zero = error == std::errc{} && end == text.data() + text.size() && value == 0;
+      return zero ? "must be at least 1 (leave --count out to run until stopped)" : "";
+    },
+    "N >= 1");
 
 int serve(const ServeFlags& flags) {
   herald::Config config;
@@ -65,7 +76,8 @@ int main(int argc, char** argv) {
   herald::cli::PublishOptions publish;
   auto* publish_command = app.add_subcommand("publish", "Publish one message through the HTTP API");
   publish_command->add_option("--url", publish.url, "Server URL")->capture_default_str();
-  publish_command->add_option("--api-key", publish.api_key, "API key")->envname("HERALD_API_KEY");
+  publish_command->add_option("--api-key", publish.api_key,
+                              "API key (default: $HERALD_PUBLISH_API_KEY, else $HERALD_API_KEY)");
   publish_command->add_option("--event", publish.event, "Event name (default: message)");
   publish_command->add_option("--idempotency-key", publish.idempotency_key, "Publish at most once per key");
   publish_command->add_option("channel", publish.channel, "Channel")->required();
@@ -76,12 +88,22 @@ int main(int argc, char** argv) {
   subscribe_command->add_option("--url", subscribe.url, "Server URL")->capture_default_str();
   subscribe_command->add_option("--since", subscribe.since, "Resume after this cursor or resume token");
   subscribe_command->add_flag("--raw", subscribe.raw, "Print payloads only (one channel)");
-  subscribe_command->add_option("--count", subscribe.max_messages, "Exit after this many messages");
+  subscribe_command
+      ->add_option("--count", subscribe.max_messages,
+                   "Exit (status 0) after printing N lines, messages and gap lines count alike; without it, "
+                   "run until stopped")
+      ->check(kAtLeastOne);
   subscribe_command->add_option("channels", subscribe.channels, "Channels")->required();
 
   app.add_subcommand("version", "Print the version");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);  // --help
+    std::cerr << "herald: " << error.what() << "\nRun with --help for more information.\n";
+    return 2;  // a command line that cannot be used
+  }
   if (*serve_command) return serve(serve_flags);
   if (*publish_command) return herald::cli::publish_command(publish);
   if (*subscribe_command) return herald::cli::subscribe_command(subscribe);
