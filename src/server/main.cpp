@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "server/config_loader.hpp"
+#include "server/environment_check.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
 
@@ -96,6 +97,7 @@ int serve(const ServeFlags& flags) {
     return kUsageError;
   }
   herald::setup_logging(config.log_format, config.log_level);
+  herald::warn_about_environment(config);
   return herald::run_server(config);
 }
 

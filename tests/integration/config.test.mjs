@@ -1,5 +1,6 @@
 // `herald serve` configuration problems, from every source: each stops the server with exit 2 and one line
-// `herald: configuration error: <source>: <key>: <problem>` (TOML syntax errors: `FILE:LINE:COLUMN: problem`).
+// `herald: configuration error: <source>: <key>: <problem>` (TOML syntax errors: `FILE:LINE:COLUMN: problem`);
+// and the start-up warning for HERALD_* environment variables herald does not know.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -85,4 +86,37 @@ test('bad values from the environment: environment HERALD_…: key: problem', { 
   assert.equal(await configError([], { HERALD_HISTORY_SIZE: '-5' }), 'environment HERALD_HISTORY_SIZE: history.size: expected a non-negative integer, got "-5"');
   assert.equal(await configError([], { HERALD_SSE_HEARTBEAT: 'nan' }), 'environment HERALD_SSE_HEARTBEAT: sse.heartbeat: expected a non-negative number of seconds, got "nan"');
   assert.equal(await configError([], { HERALD_WS_DEFLATE: 'maybe' }), 'environment HERALD_WS_DEFLATE: ws.deflate: expected true or false, got "maybe"');
+});
+
+test('unknown HERALD_* variables: one warning each at start, with the close known name; herald\'s own variables are quiet', { timeout: 20_000 }, async () => {
+  const s = await startServer({
+    label: 'config-unknown-env',
+    env: {
+      HERALD_SERVER_LISTN: '127.0.0.1:1',
+      HERALD_HISTROY_SIZE: '5',
+      HERALD_LISTEN: '127.0.0.1:1',
+      HERALD_COLOUR: 'blue',
+      HERALD_API_KEY: 'used-by-herald-publish',
+      HERALD_PUBLISH_API_KEY: 'server-key',
+      HERALD_BIN: '/usr/bin/true',
+      HERALD_SSE_RETRY_MS: '1500',
+    },
+  });
+  await s.stop();
+  const warnings = s.output().split('\n').filter((l) => l.includes('unknown environment variable'));
+  const expected = [
+    'unknown environment variable HERALD_COLOUR is ignored',
+    'unknown environment variable HERALD_HISTROY_SIZE is ignored (did you mean HERALD_HISTORY_SIZE?)',
+    'unknown environment variable HERALD_LISTEN is ignored (did you mean HERALD_SERVER_LISTEN?)',
+    'unknown environment variable HERALD_SERVER_LISTN is ignored (did you mean HERALD_SERVER_LISTEN?)',
+  ];
+  assert.deepEqual(warnings.map((l) => l.slice(l.indexOf('unknown environment variable'))).sort(), expected, s.output());
+  for (const l of warnings) assert.match(l, / warning /, `logged as a warning: ${l}`);
+});
+
+test('HERALD_API_KEY without a server key: a warning that the server reads HERALD_PUBLISH_API_KEY', { timeout: 20_000 }, async () => {
+  const s = await startServer({ label: 'config-api-key-hint', env: { HERALD_API_KEY: 'meant-for-the-server' } });
+  await s.stop();
+  assert.match(s.output(), /warning .*HERALD_API_KEY is read by herald publish only; the server's key is HERALD_PUBLISH_API_KEY/);
+  assert.doesNotMatch(s.output(), /unknown environment variable HERALD_API_KEY/);
 });
