@@ -17,10 +17,22 @@ namespace {
 constexpr int kUsageError = 2;
 
 constexpr const char* kDescription =
-    "herald: a real-time update server (polling, long polling, Server-Sent Events)";
+    "herald: a real-time update server. Backends publish messages to channels over an HTTP API (and "
+    "clients over WebSocket); clients receive them by polling, long polling, Server-Sent Events or "
+    "WebSocket, and resume from their last cursor after a reconnect.";
 
 constexpr const char* kServeFooter =
-    "Every setting can also be given as HERALD_<SECTION>_<KEY>, e.g. HERALD_HISTORY_SIZE=5000.";
+    "Endpoints (docs/protocol.md describes each one):\n"
+    "  POST /api/publish          publish messages (HTTP API)\n"
+    "  GET  /api/history          polling: the messages after a cursor\n"
+    "  GET  /api/lp               long polling\n"
+    "  GET  /api/sse              Server-Sent Events\n"
+    "  GET  /api/ws               WebSocket, subprotocol herald.v1 (subscribe, publish, history)\n"
+    "  GET  /healthz, /readyz, /metrics   liveness, readiness, Prometheus metrics\n"
+    "\n"
+    "Every setting can also be set in the --config file or as HERALD_<SECTION>_<KEY>, e.g.\n"
+    "HERALD_HISTORY_SIZE=5000 (docs/configuration.md lists them). Flags override the environment, which\n"
+    "overrides the file. A configuration problem exits with status 2.";
 
 struct ServeFlags {
   std::string config_file;

@@ -327,6 +327,16 @@ test('herald publish reads the API key from HERALD_PUBLISH_API_KEY, else from HE
   }
 });
 
+test('--help describes every transport; serve --help names the endpoints, docs/protocol.md and the log levels', { timeout: 20_000 }, async () => {
+  const top = await runHerald(['--help']);
+  for (const word of ['polling', 'long polling', 'Server-Sent Events', 'WebSocket']) assert.ok(top.stdout.includes(word), `herald --help mentions ${word}`);
+  const serve = await runHerald(['serve', '--help']);
+  for (const word of ['/api/publish', '/api/history', '/api/lp', '/api/sse', '/api/ws', '/healthz', '/readyz', '/metrics', 'docs/protocol.md']) {
+    assert.ok(serve.stdout.includes(word), `serve --help mentions ${word}`);
+  }
+  assert.match(serve.stdout, /trace, debug, info, warn, error, critical(,)? or off/, 'serve --help lists the log levels');
+});
+
 test('configuration: --config TOML file, HERALD_* env over the file, flags over env', { timeout: 60_000 }, async () => {
   const fileRetry = async (server) => {
     const s = await openSseReady(server.base, ssePath(uniqueChannel('cfg')));
