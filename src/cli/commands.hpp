@@ -8,7 +8,7 @@ namespace herald::cli {
 
 struct PublishOptions {
   std::string url = "http://127.0.0.1:8080";
-  std::string api_key;
+  std::string api_key;  // empty: HERALD_PUBLISH_API_KEY, else HERALD_API_KEY
   std::string event;
   std::string idempotency_key;
   std::string channel;
@@ -20,7 +20,8 @@ struct SubscribeOptions {
   std::string since;
   bool raw = false;
   std::vector<std::string> channels;
-  std::optional<unsigned> max_messages;  // stop after this many (for scripts); none: run until killed
+  // Exit after printing this many lines, messages and gaps alike (for scripts); none: run until killed.
+  std::optional<unsigned> max_messages;
 };
 
 int publish_command(const PublishOptions& options);

@@ -21,18 +21,37 @@ std::optional<ServerUrl> parse_server_url(std::string_view text) {
   return ServerUrl{host, url->has_port() ? std::string(url->port()) : "80"};
 }
 
+std::string to_string(const ServerUrl& url) {
+  bool ipv6 = url.host.find(':') != std::string::npos;
+  return "http://" + (ipv6 ? "[" + url.host + "]" : url.host) + ":" + url.port;
+}
+
 namespace {
 
 beast::tcp_stream connect(asio::io_context& context, const ServerUrl& url) {
-  tcp::resolver resolver(context);
-  beast::tcp_stream stream(context);
-  stream.connect(resolver.resolve(url.host, url.port));
-  return stream;
+  try {
+    tcp::resolver resolver(context);
+    beast::tcp_stream stream(context);
+    stream.connect(resolver.resolve(url.host, url.port));
+    return stream;
+  } catch (const boost::system::system_error& error) {
+    throw ConnectionError("cannot connect to " + to_string(url) + ": " + error.code().message());
+  }
+}
+
+// Runs one exchange on a connected stream, turning a broken connection into a ConnectionError.
+template <typename Exchange>
+auto exchange(const ServerUrl& url, Exchange&& run) {
+  try {
+    return run();
+  } catch (const boost::system::system_error& error) {
+    throw ConnectionError("connection to " + to_string(url) + " failed: " + error.code().message());
+  }
 }
 
 template <typename Body>
 void add_headers(http::request<Body>& request, const ServerUrl& url, const Headers& headers) {
-  request.set(http::field::host, url.host + ":" + url.port);
+  request.set(http::field::host, to_string(url).substr(std::string_view("http://").size()));
   request.set(http::field::user_agent, "herald-cli");
   for (const auto& [name, value] : headers) request.set(name, value);
 }
@@ -48,13 +67,15 @@ HttpReply post(const ServerUrl& url, const std::string& target, const std::strin
   request.set(http::field::content_type, "application/json");
   request.body() = body;
   request.prepare_payload();
-  http::write(stream, request);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(stream, buffer, response);
-  boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  return HttpReply{response.result_int(), response.body()};
+  return exchange(url, [&] {
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    return HttpReply{response.result_int(), response.body()};
+  });
 }
 
 unsigned stream_get(const ServerUrl& url, const std::string& target, const Headers& headers,
@@ -63,12 +84,13 @@ unsigned stream_get(const ServerUrl& url, const std::string& target, const Heade
   auto stream = connect(context, url);
   http::request<http::empty_body> request{http::verb::get, target, 11};
   add_headers(request, url, headers);
-  http::write(stream, request);
-
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);
-  http::read_header(stream, buffer, parser);
+  exchange(url, [&] {
+    http::write(stream, request);
+    http::read_header(stream, buffer, parser);
+  });
   unsigned status = parser.get().result_int();
   char chunk[8192];
   while (!parser.is_done()) {

@@ -1,12 +1,27 @@
 // `herald publish CHANNEL DATA`: publishes one message through the HTTP publish API and prints the
 // result. DATA is sent as JSON when it parses as JSON, otherwise as a string.
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"
 
 namespace herald::cli {
+namespace {
+
+// --api-key, else the server's own variable HERALD_PUBLISH_API_KEY, else HERALD_API_KEY; an empty
+// variable counts as unset.
+std::string api_key(const PublishOptions& options) {
+  if (!options.api_key.empty()) return options.api_key;
+  for (const char* variable : {"HERALD_PUBLISH_API_KEY", "HERALD_API_KEY"}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && *value != '\0') return value;
+  }
+  return "";
+}
+
+}  // namespace
 
 int publish_command(const PublishOptions& options) {
   auto url = parse_server_url(options.url);
@@ -23,7 +38,7 @@ int publish_command(const PublishOptions& options) {
   if (!options.idempotency_key.empty()) message["idempotency_key"] = options.idempotency_key;
 
   Headers headers;
-  if (!options.api_key.empty()) headers["Authorization"] = "Bearer " + options.api_key;
+  if (std::string key = api_key(options); !key.empty()) headers["Authorization"] = "Bearer " + key;
   try {
     HttpReply reply = post(*url, "/api/publish", boost::json::serialize(message), headers);
     if (reply.status != 200) {
@@ -32,8 +47,8 @@ int publish_command(const PublishOptions& options) {
     }
     std::cout << reply.body << std::endl;
     return 0;
-  } catch (const std::exception& error) {
-    std::cerr << "error: cannot publish to " << options.url << ": " << error.what() << "\n";
+  } catch (const ConnectionError& error) {
+    std::cerr << "error: " << error.what() << "\n";
     return 1;
   }
 }

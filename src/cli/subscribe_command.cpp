@@ -38,7 +38,8 @@ int subscribe_command(const SubscribeOptions& options) {
   while (!done) {
     unsigned retry_ms = 1000;
     sse::Parser parser([&](const sse::Event& event) {
-      if (event.event == "close") return;
+      // One read may hold more events than --count still wants: those after it are not printed.
+      if (done || event.event == "close") return;
       if (event.event == "gap")
         std::cout << "{\"gap\":" << event.data << "}" << std::endl;
       else
@@ -62,8 +63,8 @@ int subscribe_command(const SubscribeOptions& options) {
         std::cerr << "error: HTTP " << status << ": " << error_body << "\n";
         return 1;
       }
-    } catch (const std::exception& error) {
-      std::cerr << "connection lost (" << error.what() << "), reconnecting in " << retry_ms << " ms\n";
+    } catch (const ConnectionError& error) {
+      std::cerr << error.what() << "; reconnecting in " << retry_ms << " ms\n";
     }
     if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(retry_ms));
   }

@@ -3,16 +3,24 @@
 
 #include <toml++/toml.h>
 
-#include <charconv>
-#include <cmath>
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
-#include <stdexcept>
-#include <thread>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <tuple>
 #include <variant>
 #include <vector>
 
 #include "engine/engine.hpp"
 #include "engine/engine_factory.hpp"
+#include "server/closest_name.hpp"
+#include "server/listen_address.hpp"
+#include "server/logging.hpp"
+#include "server/setting_value.hpp"
 
 namespace herald {
 namespace {
@@ -20,9 +28,6 @@ namespace {
 using Strings = std::vector<std::string>;
 using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*,
                            Seconds Config::*, Milliseconds Config::*, bool Config::*, Strings Config::*>;
-
-template <typename Value>
-constexpr bool is_duration = std::is_same_v<Value, Seconds> || std::is_same_v<Value, Milliseconds>;
 
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table = {
@@ -75,149 +80,195 @@ const Field* find_field(const std::string& key) {
   return nullptr;
 }
 
-[[noreturn]] void fail(const std::string& where, const std::string& key, const std::string& problem) {
-  throw std::runtime_error(where + ": " + key + ": " + problem);
+// Where each key's value came from, for the messages of the checks that look at the final values.
+using Origins = std::map<std::string, std::string>;
+
+[[noreturn]] void fail(const std::string& source, const std::string& key, const std::string& problem) {
+  throw ConfigError(source, key, problem);
 }
 
-template <typename Number>
-Number parse_number(const std::string& text, const std::string& where, const std::string& key) {
-  Number value{};
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  bool finite = true;
-  if constexpr (std::is_floating_point_v<Number>) finite = std::isfinite(value) && value >= 0;
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || !finite)
-    fail(where, key, "expected a non-negative number, got \"" + text + "\"");
-  return value;
-}
-
-bool parse_bool(const std::string& text, const std::string& where, const std::string& key) {
-  if (text == "true" || text == "1" || text == "yes" || text == "on") return true;
-  if (text == "false" || text == "0" || text == "no" || text == "off") return false;
-  fail(where, key, "expected true or false, got \"" + text + "\"");
-}
-
-// "a,b,c" -> {"a","b","c"}; an empty text is an empty list.
-Strings split_list(const std::string& text) {
-  Strings items;
-  if (text.empty()) return items;
-  std::size_t start = 0;
-  while (true) {
-    auto comma = text.find(',', start);
-    std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    items.push_back(std::move(item));
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
-  }
-}
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
 void set_from_text(Config& config, const std::string& key, const std::string& text,
-                   const std::string& where) {
+                   const std::string& source) {
   const Field* field = find_field(key);
-  if (field == nullptr) fail(where, key, "unknown setting");
-  std::visit(
-      [&](auto member) {
-        using Value = std::remove_reference_t<decltype(config.*member)>;
-        if constexpr (std::is_same_v<Value, std::string>)
-          config.*member = text;
-        else if constexpr (std::is_same_v<Value, bool>)
-          config.*member = parse_bool(text, where, key);
-        else if constexpr (std::is_same_v<Value, Strings>)
-          config.*member = split_list(text);
-        else if constexpr (is_duration<Value>)
-          config.*member = Value(parse_number<double>(text, where, key));
-        else
-          config.*member = parse_number<Value>(text, where, key);
-      },
-      *field);
+  if (field == nullptr) fail(source, key, "unknown setting");
+  std::visit([&](auto member) { read_text(text, config.*member, {source, key}); }, *field);
 }
 
-void set_from_toml(Config& config, const std::string& key, const toml::node& node, const std::string& where) {
-  const Field* field = find_field(key);
-  if (field == nullptr) fail(where, key, "unknown setting");
-  std::visit(
-      [&](auto member) {
-        using Value = std::remove_reference_t<decltype(config.*member)>;
-        if constexpr (std::is_same_v<Value, std::string>) {
-          auto text = node.value<std::string>();
-          if (!text) fail(where, key, "expected a string");
-          config.*member = *text;
-        } else if constexpr (std::is_same_v<Value, bool>) {
-          auto flag = node.value<bool>();
-          if (!flag) fail(where, key, "expected true or false");
-          config.*member = *flag;
-        } else if constexpr (std::is_same_v<Value, Strings>) {
-          const toml::array* array = node.as_array();
-          if (array == nullptr) fail(where, key, "expected an array of strings");
-          Strings items;
-          for (const auto& item : *array) {
-            auto text = item.value<std::string>();
-            if (!text) fail(where, key, "expected an array of strings");
-            items.push_back(*text);
-          }
-          config.*member = std::move(items);
-        } else if constexpr (is_duration<Value>) {
-          auto number = node.value<double>();
-          if (!number || !std::isfinite(*number) || *number < 0)
-            fail(where, key, "expected a non-negative number");
-          config.*member = Value(*number);
-        } else {
-          auto number = node.value<std::int64_t>();
-          if (!number || *number < 0 || !node.is_integer())
-            fail(where, key, "expected a non-negative integer");
-          config.*member = static_cast<Value>(*number);
-        }
-      },
-      *field);
+void set_from_toml(Config& config, const std::string& key, const toml::node& node,
+                   const std::string& source) {
+  std::visit([&](auto member) { read_toml(node, config.*member, {source, key}); }, *find_field(key));
 }
 
-void apply_file(Config& config, const std::string& path) {
-  toml::table root;
+std::string position(const std::string& path, const toml::source_region& region) {
+  return path + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
+}
+
+std::vector<std::string> section_names() {
+  std::vector<std::string> sections;
+  for (const auto& key : setting_keys()) {
+    std::string section = key.substr(0, key.find('.'));
+    if (std::find(sections.begin(), sections.end(), section) == sections.end()) sections.push_back(section);
+  }
+  return sections;
+}
+
+// "(did you mean server.listen?)" for a misspelt `wanted`, or "".
+std::string hint(std::string_view wanted, const std::vector<std::string>& known, std::string_view before = "",
+                 std::string_view after = "") {
+  auto close = closest_name(wanted, known);
+  return close ? " (did you mean " + std::string(before) + *close + std::string(after) + "?)" : "";
+}
+
+// "(did you mean server.workers?)" for a key written outside its section, when only one section has it.
+std::string section_hint(const std::string& name) {
+  std::vector<std::string> matches;
+  for (const auto& key : setting_keys())
+    if (key.substr(key.find('.') + 1) == name) matches.push_back(key);
+  return matches.size() == 1 ? " (did you mean " + matches.front() + "?)" : "";
+}
+
+// The --config file could not be read.
+[[noreturn]] void unreadable(const std::string& path, const std::string& reason) {
+  fail("command line", "--config", "cannot read " + path + ": " + reason);
+}
+
+std::string read_file(const std::string& path) {
+  std::error_code error;
+  auto status = std::filesystem::status(path, error);
+  if (error) unreadable(path, error.message());
+  if (std::filesystem::is_directory(status))
+    unreadable(path, std::make_error_code(std::errc::is_a_directory).message());
+  std::ifstream file(path, std::ios::binary);
+  if (!file) unreadable(path, std::generic_category().message(errno));
+  std::ostringstream content;
+  content << file.rdbuf();
+  if (file.bad()) unreadable(path, std::generic_category().message(errno));
+  return content.str();
+}
+
+toml::table parse_toml(const std::string& path) {
+  std::string text = read_file(path);
   try {
-    root = toml::parse_file(path);
+    return toml::parse(text, path);
   } catch (const toml::parse_error& error) {
-    throw std::runtime_error(path + ": " + std::string(error.description()));
-  }
-  for (const auto& [section, value] : root) {
-    const toml::table* table = value.as_table();
-    if (table == nullptr) fail(path, std::string(section.str()), "expected a [section]");
-    for (const auto& [key, node] : *table)
-      set_from_toml(config, std::string(section.str()) + "." + std::string(key.str()), node, path);
+    throw ConfigError(position(path, error.source()), "", std::string(error.description()));
   }
 }
 
-void validate(const Config& config) {
-  if (config.workers > kMaxWorkers)
-    fail("configuration", "server.workers", "at most " + std::to_string(kMaxWorkers));
-  if (config.log_format != "text" && config.log_format != "json")
-    fail("configuration", "log.format", "expected \"text\" or \"json\"");
-  if (!is_engine_type(config.engine_type))
-    fail("configuration", "engine.type", "unknown engine \"" + config.engine_type + "\" (known: memory)");
-  if (config.history_size == 0) fail("configuration", "history.size", "must be at least 1");
-  if (config.sse_max_channels == 0) fail("configuration", "sse.max_channels", "must be at least 1");
-  if (config.longpoll_max_messages == 0) fail("configuration", "longpoll.max_messages", "must be at least 1");
+struct Entry {
+  const toml::key* name;
+  const toml::node* node;
+};
+
+// A table's entries in the order of the file (toml++ keeps them sorted by name), so that the problem
+// reported is the first one in the file.
+std::vector<Entry> in_file_order(const toml::table& table) {
+  std::vector<Entry> entries;
+  for (const auto& [name, node] : table) entries.push_back({&name, &node});
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    const auto& first = a.name->source().begin;
+    const auto& second = b.name->source().begin;
+    return std::tie(first.line, first.column) < std::tie(second.line, second.column);
+  });
+  return entries;
+}
+
+void apply_section(Config& config, Origins& origins, const std::string& path, const std::string& section,
+                   const toml::table& table) {
+  for (const auto& [name, node] : in_file_order(table)) {
+    std::string key = section + "." + std::string(name->str());
+    if (find_field(key) == nullptr)
+      fail(position(path, name->source()), key, "unknown setting" + hint(key, setting_keys()));
+    std::string source = position(path, node->source());
+    set_from_toml(config, key, *node, source);
+    origins[key] = source;
+  }
+}
+
+void apply_file(Config& config, Origins& origins, const std::string& path) {
+  toml::table root = parse_toml(path);
+  const auto sections = section_names();
+  for (const auto& [name, node] : in_file_order(root)) {
+    std::string section(name->str());
+    std::string where = position(path, name->source());
+    const toml::table* table = node->as_table();
+    if (table == nullptr) fail(where, section, "a setting outside any [section]" + section_hint(section));
+    if (std::find(sections.begin(), sections.end(), section) == sections.end())
+      fail(where, section, "unknown section" + hint(section, sections, "[", "]"));
+    apply_section(config, origins, path, section, *table);
+  }
+}
+
+void apply_environment(Config& config, Origins& origins) {
+  for (const auto& key : setting_keys()) {
+    std::string variable = environment_variable(key);
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr) continue;
+    std::string source = "environment " + variable;
+    set_from_text(config, key, value, source);
+    origins[key] = source;
+  }
+}
+
+void apply_flags(Config& config, Origins& origins, const ConfigOverrides& flags) {
+  for (const auto& [key, value] : flags) {
+    set_from_text(config, key, value, "command line");
+    origins[key] = "command line";
+  }
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+// Checks of the final values, reported against the source that gave them.
+void validate(const Config& config, const Origins& origins) {
+  auto check = [&origins](bool ok, const std::string& key, const std::string& problem) {
+    if (ok) return;
+    auto origin = origins.find(key);
+    fail(origin == origins.end() ? "default" : origin->second, key, problem);
+  };
+  check(parse_listen_address(config.listen).has_value(), "server.listen",
+        quoted(config.listen) + " is not HOST:PORT");
+  check(config.workers <= kMaxWorkers, "server.workers",
+        std::to_string(config.workers) + " is too large (at most " + std::to_string(kMaxWorkers) + ")");
+  check(config.log_format == "text" || config.log_format == "json", "log.format",
+        "expected \"text\" or \"json\", got " + quoted(config.log_format));
+  check(is_log_level(config.log_level), "log.level",
+        "unknown level " + quoted(config.log_level) + " (" + joined(log_levels()) + ")");
+  check(is_engine_type(config.engine_type), "engine.type",
+        "unknown engine " + quoted(config.engine_type) + " (known: memory)");
+  check(config.history_size > 0, "history.size", "must be at least 1");
+  check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
+  check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");
 }
 
 }  // namespace
 
-ConfigOverrides environment_overrides() {
-  ConfigOverrides overrides;
-  for (const auto& [key, field] : fields()) {
-    std::string variable = "HERALD_";
-    for (char c : key)
-      variable += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (const char* value = std::getenv(variable.c_str())) overrides[key] = value;
-  }
-  return overrides;
+std::vector<std::string> setting_keys() {
+  std::vector<std::string> keys;
+  for (const auto& [key, field] : fields()) keys.push_back(key);
+  return keys;
+}
+
+std::string environment_variable(std::string_view key) {
+  std::string variable = "HERALD_";
+  for (char c : key)
+    variable += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return variable;
 }
 
 Config load_config(const std::string& toml_path, const ConfigOverrides& flag_overrides) {
   Config config;
-  if (!toml_path.empty()) apply_file(config, toml_path);
-  for (const auto& [key, value] : environment_overrides()) set_from_text(config, key, value, "environment");
-  for (const auto& [key, value] : flag_overrides) set_from_text(config, key, value, "command line");
-  validate(config);
+  Origins origins;
+  if (!toml_path.empty()) apply_file(config, origins, toml_path);
+  apply_environment(config, origins);
+  apply_flags(config, origins, flag_overrides);
+  validate(config, origins);
   return config;
 }
 

@@ -3,18 +3,25 @@
 #pragma once
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "runtime/config.hpp"
+#include "server/config_error.hpp"
 
 namespace herald {
 
-// "section.key" -> value text, as given by a flag or environment variable.
+// "section.key" -> value text, as given by a flag.
 using ConfigOverrides = std::map<std::string, std::string>;
 
-// Builds the configuration. Throws std::runtime_error naming the file, key and problem.
+// Builds the configuration from the file (none when `toml_path` is empty), the environment and the
+// flags, and checks the result. Throws ConfigError for the first problem found.
 Config load_config(const std::string& toml_path, const ConfigOverrides& flag_overrides);
 
-// Collects HERALD_<SECTION>_<KEY> variables from the environment.
-ConfigOverrides environment_overrides();
+// Every "section.key", in the order of docs/configuration.md.
+std::vector<std::string> setting_keys();
+
+// The environment variable of a key: "server.listen" -> "HERALD_SERVER_LISTEN".
+std::string environment_variable(std::string_view key);
 
 }  // namespace herald

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace herald {
@@ -25,6 +26,16 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
 
 }  // namespace
 
+const std::vector<std::string>& log_levels() {
+  static const std::vector<std::string> levels = {"trace", "debug",    "info", "warn",
+                                                  "error", "critical", "off"};
+  return levels;
+}
+
+bool is_log_level(std::string_view level) {
+  return std::find(log_levels().begin(), log_levels().end(), level) != log_levels().end();
+}
+
 void setup_logging(const std::string& format, const std::string& level) {
   auto logger = std::make_shared<spdlog::logger>("herald", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
@@ -34,11 +45,7 @@ void setup_logging(const std::string& format, const std::string& level) {
   else
     formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %-5l %v");
   logger->set_formatter(std::move(formatter));
-  auto parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off")
-    throw std::runtime_error("log.level: unknown level \"" + level +
-                             "\" (trace, debug, info, warn, error, off)");
-  logger->set_level(parsed);
+  logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }

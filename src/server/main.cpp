@@ -2,14 +2,37 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "server/config_loader.hpp"
+#include "server/environment_check.hpp"
 #include "server/logging.hpp"
 #include "server/server.hpp"
 
 namespace {
+
+// Exit status of a command line or configuration that cannot be used (docs/operations.md).
+constexpr int kUsageError = 2;
+
+constexpr const char* kDescription =
+    "herald: a real-time update server. Backends publish messages to channels over an HTTP API (and "
+    "clients over WebSocket); clients receive them by polling, long polling, Server-Sent Events or "
+    "WebSocket, and resume from their last cursor after a reconnect.";
+
+constexpr const char* kServeFooter =
+    "Endpoints (docs/protocol.md describes each one):\n"
+    "  POST /api/publish          publish messages (HTTP API)\n"
+    "  GET  /api/history          polling: the messages after a cursor\n"
+    "  GET  /api/lp               long polling\n"
+    "  GET  /api/sse              Server-Sent Events\n"
+    "  GET  /api/ws               WebSocket, subprotocol herald.v1 (subscribe, publish, history)\n"
+    "  GET  /healthz, /readyz, /metrics   liveness, readiness, Prometheus metrics\n"
+    "\n"
+    "Every setting can also be set in the --config file or as HERALD_<SECTION>_<KEY>, e.g.\n"
+    "HERALD_HISTORY_SIZE=5000 (docs/configuration.md lists them). Flags override the environment, which\n"
+    "overrides the file. A configuration problem exits with status 2.";
 
 struct ServeFlags {
   std::string config_file;
@@ -24,64 +47,100 @@ void add_setting_flag(CLI::App& command, ServeFlags& flags, const std::string& f
       help + " (" + key + ")");
 }
 
+CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
+  auto* serve = app.add_subcommand("serve", "Run the server");
+  serve->add_option("--config", flags.config_file, "TOML configuration file");
+  add_setting_flag(*serve, flags, "--listen", "server.listen", "HOST:PORT to listen on");
+  add_setting_flag(*serve, flags, "--workers", "server.workers", "Worker threads, 0 = one per core");
+  add_setting_flag(*serve, flags, "--api-key", "publish.api_key", "API key publishers must send");
+  add_setting_flag(*serve, flags, "--log-format", "log.format", "text or json");
+  add_setting_flag(*serve, flags, "--log-level", "log.level",
+                   "Minimum level logged: trace, debug, info, warn, error, critical or off");
+  add_setting_flag(*serve, flags, "--web-root", "http.web_root", "Serve web pages from this folder");
+  serve->add_flag_callback(
+      "--ws-echo", [&flags] { flags.overrides["ws.echo"] = "true"; },
+      "Enable the WebSocket echo endpoint /api/ws/echo (ws.echo), for conformance suites");
+  serve->footer(kServeFooter);
+  return serve;
+}
+
+CLI::App* add_publish_command(CLI::App& app, herald::cli::PublishOptions& options) {
+  auto* publish = app.add_subcommand("publish", "Publish one message through the HTTP API");
+  publish->add_option("--url", options.url, "Server URL")->capture_default_str();
+  publish->add_option("--api-key", options.api_key,
+                      "API key (default: $HERALD_PUBLISH_API_KEY, else $HERALD_API_KEY)");
+  publish->add_option("--event", options.event, "Event name (default: message)");
+  publish->add_option("--idempotency-key", options.idempotency_key, "Publish at most once per key");
+  publish->add_option("channel", options.channel, "Channel")->required();
+  publish->add_option("data", options.data, "Data: JSON, or else sent as a string")->required();
+  return publish;
+}
+
+// --count 0 would mean neither "no message" nor "no limit" clearly: it is refused.
+const CLI::Validator kAtLeastOne(
+    [](std::string& text) -> std::string {
+      unsigned long long value = 0;
+      auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      bool zero = error == std::errc{} && end == text.data() + text.size() && value == 0;
+      return zero ? "must be at least 1 (leave --count out to run until stopped)" : "";
+    },
+    "N >= 1");
+
+CLI::App* add_subscribe_command(CLI::App& app, herald::cli::SubscribeOptions& options) {
+  auto* subscribe = app.add_subcommand("subscribe", "Print the messages of channels as they arrive");
+  subscribe->add_option("--url", options.url, "Server URL")->capture_default_str();
+  subscribe->add_option("--since", options.since, "Resume after this cursor or resume token");
+  subscribe->add_flag("--raw", options.raw, "Print payloads only (one channel)");
+  subscribe
+      ->add_option("--count", options.max_messages,
+                   "Exit (status 0) after printing N lines, messages and gap lines count alike; without it, "
+                   "run until stopped")
+      ->check(kAtLeastOne);
+  subscribe->add_option("channels", options.channels, "Channels")->required();
+  return subscribe;
+}
+
 int serve(const ServeFlags& flags) {
   herald::Config config;
   try {
     config = herald::load_config(flags.config_file, flags.overrides);
-    herald::setup_logging(config.log_format, config.log_level);
-  } catch (const std::exception& error) {
+  } catch (const herald::ConfigError& error) {
     std::cerr << "herald: configuration error: " << error.what() << "\n";
-    return 2;
+    return kUsageError;
   }
+  herald::setup_logging(config.log_format, config.log_level);
+  herald::warn_about_environment(config);
   return herald::run_server(config);
+}
+
+// A command line CLI11 cannot parse. For `serve` it is a configuration problem like any other.
+int usage_error(const CLI::App& serve_command, const CLI::ParseError& error) {
+  if (serve_command.parsed())
+    std::cerr << "herald: configuration error: command line: " << error.what() << "\n";
+  else
+    std::cerr << "herald: " << error.what() << "\nRun with --help for more information.\n";
+  return kUsageError;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"herald: a real-time update server (polling, long polling, Server-Sent Events)"};
+  CLI::App app{kDescription, "herald"};
   app.require_subcommand(1);
-
   ServeFlags serve_flags;
-  auto* serve_command = app.add_subcommand("serve", "Run the server");
-  serve_command->add_option("--config", serve_flags.config_file, "TOML configuration file")
-      ->check(CLI::ExistingFile);
-  add_setting_flag(*serve_command, serve_flags, "--listen", "server.listen", "HOST:PORT to listen on");
-  add_setting_flag(*serve_command, serve_flags, "--workers", "server.workers",
-                   "Worker threads, 0 = one per core");
-  add_setting_flag(*serve_command, serve_flags, "--api-key", "publish.api_key",
-                   "API key publishers must send");
-  add_setting_flag(*serve_command, serve_flags, "--log-format", "log.format", "text or json");
-  add_setting_flag(*serve_command, serve_flags, "--log-level", "log.level",
-                   "trace, debug, info, warn, error");
-  add_setting_flag(*serve_command, serve_flags, "--web-root", "http.web_root",
-                   "Serve web pages from this folder");
-  serve_command->add_flag_callback(
-      "--ws-echo", [&serve_flags] { serve_flags.overrides["ws.echo"] = "true"; },
-      "Enable the WebSocket echo endpoint /api/ws/echo (ws.echo), for conformance suites");
-  serve_command->footer(
-      "Every setting can also be given as HERALD_<SECTION>_<KEY>, e.g. HERALD_HISTORY_SIZE=5000.");
-
+  auto* serve_command = add_serve_command(app, serve_flags);
   herald::cli::PublishOptions publish;
-  auto* publish_command = app.add_subcommand("publish", "Publish one message through the HTTP API");
-  publish_command->add_option("--url", publish.url, "Server URL")->capture_default_str();
-  publish_command->add_option("--api-key", publish.api_key, "API key")->envname("HERALD_API_KEY");
-  publish_command->add_option("--event", publish.event, "Event name (default: message)");
-  publish_command->add_option("--idempotency-key", publish.idempotency_key, "Publish at most once per key");
-  publish_command->add_option("channel", publish.channel, "Channel")->required();
-  publish_command->add_option("data", publish.data, "Data: JSON, or else sent as a string")->required();
-
+  auto* publish_command = add_publish_command(app, publish);
   herald::cli::SubscribeOptions subscribe;
-  auto* subscribe_command = app.add_subcommand("subscribe", "Print the messages of channels as they arrive");
-  subscribe_command->add_option("--url", subscribe.url, "Server URL")->capture_default_str();
-  subscribe_command->add_option("--since", subscribe.since, "Resume after this cursor or resume token");
-  subscribe_command->add_flag("--raw", subscribe.raw, "Print payloads only (one channel)");
-  subscribe_command->add_option("--count", subscribe.max_messages, "Exit after this many messages");
-  subscribe_command->add_option("channels", subscribe.channels, "Channels")->required();
-
+  auto* subscribe_command = add_subscribe_command(app, subscribe);
   app.add_subcommand("version", "Print the version");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(error);  // --help
+    return usage_error(*serve_command, error);
+  }
   if (*serve_command) return serve(serve_flags);
   if (*publish_command) return herald::cli::publish_command(publish);
   if (*subscribe_command) return herald::cli::subscribe_command(subscribe);

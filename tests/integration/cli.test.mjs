@@ -1,5 +1,5 @@
-// The herald command line: publish, subscribe, version, --help, serve's start-up log and configuration
-// precedence (flags over env over --config file).
+// The herald command line: publish, subscribe (--count), version, --help, connection errors, the API key
+// variables, serve's start-up log and configuration precedence (flags over env over --config file).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { startServer, freePort, HeraldServer } from './lib/server.mjs';
 import { runHerald, spawnHerald } from './lib/cli.mjs';
 import { request, publish, publishMany, historyOk, currentCursor } from './lib/http.mjs';
 import { openSseReady, ssePath } from './lib/sse.mjs';
-import { uniqueChannel, parseCursor, EPOCH_RE, assertContiguous, assertEnvelope, sleep } from './lib/util.mjs';
+import { uniqueChannel, parseCursor, foreignEpoch, EPOCH_RE, assertContiguous, assertEnvelope, sleep, waitFor, withTimeout } from './lib/util.mjs';
 
 let srv;
 const subscribers = [];
@@ -248,6 +248,93 @@ test('herald subscribe across a server restart: prints the gap, then the new epo
   } finally {
     await own.stop();
   }
+});
+
+/** Runs `herald subscribe ...args` until it exits by itself (bounded); resolves {code, lines, stderr}. */
+async function subscribeUntilExit(args) {
+  const sub = subscribe(args);
+  const info = await withTimeout(sub.exited, 15_000, `herald subscribe ${args.join(' ')} exits by itself`);
+  return { code: info.code, lines: sub.lines, stderr: sub.stderr() };
+}
+
+test('herald subscribe --count N prints exactly N lines even when more events arrive in one read, then exits 0', { timeout: 60_000 }, async () => {
+  const channel = uniqueChannel('clicount');
+  const start = await currentCursor(srv.base, channel);
+  await publishMany(srv.base, channel, 5); // all five reach the subscriber in its first read
+  for (const count of [1, 4, 5]) {
+    const out = await subscribeUntilExit(['--url', srv.base, '--since', start, '--count', String(count), channel]);
+    assert.equal(out.code, 0, `--count ${count}: exit ${out.code} ${out.stderr}`);
+    assert.deepEqual(out.lines.map((l) => JSON.parse(l).offset), [1, 2, 3, 4, 5].slice(0, count), `--count ${count}`);
+  }
+  const raw = await subscribeUntilExit(['--url', srv.base, '--raw', '--since', start, '--count', '1', channel]);
+  assert.equal(raw.code, 0, raw.stderr);
+  assert.deepEqual(raw.lines, ['{"i":0}'], '--raw --count 1');
+});
+
+test('herald subscribe --count counts gap lines like messages', { timeout: 30_000 }, async () => {
+  const channel = uniqueChannel('clicountgap');
+  const results = await publishMany(srv.base, channel, 3);
+  const requested = `${foreignEpoch(results[0].epoch)}:9`;
+  const out = await subscribeUntilExit(['--url', srv.base, '--since', requested, '--count', '2', channel]);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.lines.length, 2, JSON.stringify(out.lines));
+  assert.deepEqual(JSON.parse(out.lines[0]), { gap: { channel, requested, continue_from: `${results[0].epoch}:0` } });
+  assert.equal(JSON.parse(out.lines[1]).offset, 1);
+});
+
+test('herald subscribe --count 0 is refused with exit 2 and a message naming --count', { timeout: 20_000 }, async () => {
+  const out = await runHerald(['subscribe', '--url', srv.base, '--count', '0', uniqueChannel('clicount0')]);
+  assert.equal(out.code, 2, `exit ${out.code}: ${out.stdout} ${out.stderr}`);
+  assert.equal(out.stdout, '', 'prints no message lines');
+  assert.match(out.stderr, /^herald: --count: must be at least 1/m);
+  const help = await runHerald(['subscribe', '--help']);
+  assert.match(help.stdout, /--count[\s\S]*gap lines count/, 'subscribe --help says what --count counts');
+});
+
+test('connection errors name the server and the system error, without internal source paths', { timeout: 30_000 }, async () => {
+  const nobody = await freePort();
+  const url = `http://127.0.0.1:${nobody}`;
+  const out = await runHerald(['publish', '--url', url, uniqueChannel('x'), '1']);
+  assert.equal(out.code, 1);
+  assert.equal(out.stderr.trim(), `error: cannot connect to ${url}: Connection refused`);
+
+  const sub = subscribe(['--url', url, uniqueChannel('x')]);
+  await waitFor(() => sub.stderr().includes('\n'), { timeout: 10_000, label: 'subscribe reports the failed connection' });
+  const first = sub.stderr().split('\n')[0];
+  assert.match(first, new RegExp(`^cannot connect to ${url.replace(/\./g, '\\.')}: Connection refused; reconnecting in \\d+ ms$`));
+  await sub.stop();
+});
+
+test('herald publish reads the API key from HERALD_PUBLISH_API_KEY, else from HERALD_API_KEY', { timeout: 30_000 }, async () => {
+  const keyed = await startServer({ label: 'cli-envkey', env: { HERALD_PUBLISH_API_KEY: 'env-secret' } });
+  try {
+    const channel = uniqueChannel('clienvkey');
+    const run = (env) => runHerald(['publish', '--url', keyed.base, channel, '1'], { env });
+    let out = await run({ HERALD_PUBLISH_API_KEY: 'env-secret' });
+    assert.equal(out.code, 0, `HERALD_PUBLISH_API_KEY: ${out.stderr}`);
+    out = await run({ HERALD_API_KEY: 'env-secret' });
+    assert.equal(out.code, 0, `HERALD_API_KEY: ${out.stderr}`);
+    out = await run({ HERALD_PUBLISH_API_KEY: 'env-secret', HERALD_API_KEY: 'wrong' });
+    assert.equal(out.code, 0, `HERALD_PUBLISH_API_KEY is preferred: ${out.stderr}`);
+    out = await run({ HERALD_PUBLISH_API_KEY: 'wrong', HERALD_API_KEY: 'env-secret' });
+    assert.equal(out.code, 1, 'HERALD_PUBLISH_API_KEY is preferred over HERALD_API_KEY');
+    out = await runHerald(['publish', '--url', keyed.base, '--api-key', 'env-secret', channel, '1'], { env: { HERALD_PUBLISH_API_KEY: 'wrong' } });
+    assert.equal(out.code, 0, `--api-key wins over the environment: ${out.stderr}`);
+    const help = await runHerald(['publish', '--help']);
+    for (const name of ['HERALD_PUBLISH_API_KEY', 'HERALD_API_KEY']) assert.ok(help.stdout.includes(name), `publish --help mentions ${name}`);
+  } finally {
+    await keyed.stop();
+  }
+});
+
+test('--help describes every transport; serve --help names the endpoints, docs/protocol.md and the log levels', { timeout: 20_000 }, async () => {
+  const top = await runHerald(['--help']);
+  for (const word of ['polling', 'long polling', 'Server-Sent Events', 'WebSocket']) assert.ok(top.stdout.includes(word), `herald --help mentions ${word}`);
+  const serve = await runHerald(['serve', '--help']);
+  for (const word of ['/api/publish', '/api/history', '/api/lp', '/api/sse', '/api/ws', '/healthz', '/readyz', '/metrics', 'docs/protocol.md']) {
+    assert.ok(serve.stdout.includes(word), `serve --help mentions ${word}`);
+  }
+  assert.match(serve.stdout, /trace, debug, info, warn, error, critical(,)? or off/, 'serve --help lists the log levels');
 });
 
 test('configuration: --config TOML file, HERALD_* env over the file, flags over env', { timeout: 60_000 }, async () => {

@@ -1,0 +1,427 @@
+// Configuration loading without sockets: defaults, TOML values of every type, HERALD_* environment
+// variables and flags with their precedence, and every kind of error with its message.
+#include "server/config_loader.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace herald {
+namespace {
+
+// Every test starts without HERALD_* variables (those of the calling shell are put aside) and ends
+// with the environment it started with.
+class ConfigLoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      std::string text(*entry);
+      if (text.starts_with("HERALD_"))
+        inherited_[text.substr(0, text.find('='))] = text.substr(text.find('=') + 1);
+    }
+    for (const auto& [name, value] : inherited_) unsetenv(name.c_str());
+  }
+
+  void TearDown() override {
+    for (const auto& name : set_) unsetenv(name.c_str());
+    for (const auto& [name, value] : inherited_) setenv(name.c_str(), value.c_str(), 1);
+    for (const auto& file : files_) std::filesystem::remove(file);
+  }
+
+  void set_env(const std::string& name, const std::string& value) {
+    set_.push_back(name);
+    setenv(name.c_str(), value.c_str(), 1);
+  }
+
+  // A TOML file with `text`; removed after the test.
+  std::string toml_file(const std::string& text) {
+    auto path = std::filesystem::temp_directory_path() / ("herald-config-test-" + std::to_string(::getpid()) +
+                                                          "-" + std::to_string(files_.size()) + ".toml");
+    std::ofstream(path) << text;
+    files_.push_back(path);
+    return path.string();
+  }
+
+  // The ConfigError that loading throws (fails the test when it does not throw).
+  static ConfigError error_of(const std::string& path, const ConfigOverrides& flags = {}) {
+    try {
+      load_config(path, flags);
+    } catch (const ConfigError& error) {
+      return error;
+    }
+    ADD_FAILURE() << "no configuration error";
+    return ConfigError("", "", "");
+  }
+
+ private:
+  std::map<std::string, std::string> inherited_;
+  std::vector<std::string> set_;
+  std::vector<std::filesystem::path> files_;
+};
+
+TEST_F(ConfigLoaderTest, WithoutAnySourceEveryKeyHasItsDefault) {
+  Config loaded = load_config("", {});
+  Config defaults;
+  EXPECT_EQ(loaded.listen, "127.0.0.1:8080");
+  EXPECT_EQ(loaded.listen, defaults.listen);
+  EXPECT_EQ(loaded.workers, defaults.workers);
+  EXPECT_EQ(loaded.max_connections, defaults.max_connections);
+  EXPECT_EQ(loaded.shutdown_timeout, defaults.shutdown_timeout);
+  EXPECT_EQ(loaded.cork_ms, defaults.cork_ms);
+  EXPECT_EQ(loaded.header_limit, defaults.header_limit);
+  EXPECT_EQ(loaded.header_timeout, defaults.header_timeout);
+  EXPECT_EQ(loaded.idle_timeout, defaults.idle_timeout);
+  EXPECT_EQ(loaded.max_body_bytes, defaults.max_body_bytes);
+  EXPECT_EQ(loaded.web_root, defaults.web_root);
+  EXPECT_EQ(loaded.api_key, defaults.api_key);
+  EXPECT_EQ(loaded.max_message_bytes, defaults.max_message_bytes);
+  EXPECT_EQ(loaded.idempotency_window, defaults.idempotency_window);
+  EXPECT_EQ(loaded.max_batch, defaults.max_batch);
+  EXPECT_EQ(loaded.history_size, defaults.history_size);
+  EXPECT_EQ(loaded.history_ttl, defaults.history_ttl);
+  EXPECT_EQ(loaded.max_channels, defaults.max_channels);
+  EXPECT_EQ(loaded.channel_idle_timeout, defaults.channel_idle_timeout);
+  EXPECT_EQ(loaded.sse_retry_ms, defaults.sse_retry_ms);
+  EXPECT_EQ(loaded.sse_heartbeat, defaults.sse_heartbeat);
+  EXPECT_EQ(loaded.sse_max_lifetime, defaults.sse_max_lifetime);
+  EXPECT_EQ(loaded.sse_max_channels, defaults.sse_max_channels);
+  EXPECT_EQ(loaded.longpoll_default_timeout, defaults.longpoll_default_timeout);
+  EXPECT_EQ(loaded.longpoll_max_timeout, defaults.longpoll_max_timeout);
+  EXPECT_EQ(loaded.longpoll_max_messages, defaults.longpoll_max_messages);
+  EXPECT_EQ(loaded.ws_ping_interval, defaults.ws_ping_interval);
+  EXPECT_EQ(loaded.ws_idle_timeout, defaults.ws_idle_timeout);
+  EXPECT_EQ(loaded.ws_max_message_bytes, defaults.ws_max_message_bytes);
+  EXPECT_EQ(loaded.ws_max_channels, defaults.ws_max_channels);
+  EXPECT_EQ(loaded.ws_publish_prefixes, defaults.ws_publish_prefixes);
+  EXPECT_EQ(loaded.ws_allowed_origins, defaults.ws_allowed_origins);
+  EXPECT_EQ(loaded.ws_deflate, defaults.ws_deflate);
+  EXPECT_EQ(loaded.ws_echo, defaults.ws_echo);
+  EXPECT_EQ(loaded.queue_bytes, defaults.queue_bytes);
+  EXPECT_EQ(loaded.log_format, defaults.log_format);
+  EXPECT_EQ(loaded.log_level, defaults.log_level);
+}
+
+TEST_F(ConfigLoaderTest, KeysAndTheirEnvironmentVariables) {
+  auto keys = setting_keys();
+  ASSERT_FALSE(keys.empty());
+  EXPECT_EQ(keys.front(), "server.listen");
+  EXPECT_EQ(environment_variable("server.listen"), "HERALD_SERVER_LISTEN");
+  EXPECT_EQ(environment_variable("history.channel_idle_timeout"), "HERALD_HISTORY_CHANNEL_IDLE_TIMEOUT");
+}
+
+TEST_F(ConfigLoaderTest, TomlFileValuesOfEveryType) {
+  Config config = load_config(toml_file(R"(
+[server]
+listen = "0.0.0.0:9000"     # string
+workers = 3                 # unsigned integer
+max_connections = 20000     # size
+shutdown_timeout = 2.5      # duration in seconds, a fraction
+cork_ms = 0.5               # duration in milliseconds
+
+[history]
+ttl = 30                    # duration written as an integer
+
+[ws]
+deflate = true              # boolean
+publish_prefixes = ["chat.", "room:"]
+allowed_origins = []
+)"),
+                              {});
+  EXPECT_EQ(config.listen, "0.0.0.0:9000");
+  EXPECT_EQ(config.workers, 3u);
+  EXPECT_EQ(config.max_connections, 20000u);
+  EXPECT_DOUBLE_EQ(config.shutdown_timeout.count(), 2.5);
+  EXPECT_DOUBLE_EQ(config.cork_ms.count(), 0.5);
+  EXPECT_DOUBLE_EQ(config.history_ttl.count(), 30);
+  EXPECT_TRUE(config.ws_deflate);
+  EXPECT_EQ(config.ws_publish_prefixes, (std::vector<std::string>{"chat.", "room:"}));
+  EXPECT_TRUE(config.ws_allowed_origins.empty());
+  EXPECT_EQ(config.history_size, Config{}.history_size) << "keys not in the file keep their default";
+}
+
+TEST_F(ConfigLoaderTest, EnvironmentValuesOfEveryType) {
+  set_env("HERALD_SERVER_LISTEN", "[::1]:9001");
+  set_env("HERALD_SERVER_WORKERS", "2");
+  set_env("HERALD_HTTP_HEADER_TIMEOUT", "0.25");
+  set_env("HERALD_SERVER_CORK_MS", "7");
+  set_env("HERALD_WS_DEFLATE", "on");
+  set_env("HERALD_WS_ECHO", "no");
+  set_env("HERALD_WS_ALLOWED_ORIGINS", " https://a.example ,https://b.example  ");
+  Config config = load_config("", {});
+  EXPECT_EQ(config.listen, "[::1]:9001");
+  EXPECT_EQ(config.workers, 2u);
+  EXPECT_DOUBLE_EQ(config.header_timeout.count(), 0.25);
+  EXPECT_DOUBLE_EQ(config.cork_ms.count(), 7);
+  EXPECT_TRUE(config.ws_deflate);
+  EXPECT_FALSE(config.ws_echo);
+  EXPECT_EQ(config.ws_allowed_origins, (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST_F(ConfigLoaderTest, BooleansFromTextInEveryAcceptedSpelling) {
+  for (const char* yes : {"true", "1", "yes", "on"}) {
+    set_env("HERALD_WS_DEFLATE", yes);
+    EXPECT_TRUE(load_config("", {}).ws_deflate) << yes;
+  }
+  for (const char* no : {"false", "0", "no", "off"}) {
+    set_env("HERALD_WS_DEFLATE", no);
+    EXPECT_FALSE(load_config("", {}).ws_deflate) << no;
+  }
+}
+
+TEST_F(ConfigLoaderTest, ArraysFromTheEnvironment) {
+  set_env("HERALD_WS_PUBLISH_PREFIXES", "chat.,room:");
+  EXPECT_EQ(load_config("", {}).ws_publish_prefixes, (std::vector<std::string>{"chat.", "room:"}));
+  set_env("HERALD_WS_PUBLISH_PREFIXES", "  chat. ,\troom: ");
+  EXPECT_EQ(load_config("", {}).ws_publish_prefixes, (std::vector<std::string>{"chat.", "room:"}))
+      << "spaces and tabs around items are trimmed";
+  set_env("HERALD_WS_PUBLISH_PREFIXES", "*");
+  EXPECT_EQ(load_config("", {}).ws_publish_prefixes, (std::vector<std::string>{"*"}));
+  set_env("HERALD_WS_PUBLISH_PREFIXES", "");
+  EXPECT_TRUE(load_config("", {}).ws_publish_prefixes.empty()) << "an empty value is the empty array";
+  set_env("HERALD_WS_PUBLISH_PREFIXES", "   ");
+  EXPECT_TRUE(load_config("", {}).ws_publish_prefixes.empty());
+}
+
+TEST_F(ConfigLoaderTest, AnEmptyItemInAnEnvironmentArrayIsRefused) {
+  for (const char* text : {"chat.,", ",chat.", "chat.,,room:", "chat., ,room:"}) {
+    set_env("HERALD_WS_PUBLISH_PREFIXES", text);
+    ConfigError error = error_of("");
+    EXPECT_EQ(error.source(), "environment HERALD_WS_PUBLISH_PREFIXES") << text;
+    EXPECT_EQ(error.key(), "ws.publish_prefixes");
+    EXPECT_EQ(error.problem(), std::string("empty item in the comma-separated list \"") + text + "\"");
+  }
+}
+
+TEST_F(ConfigLoaderTest, FlagsOverTheEnvironmentOverTheFile) {
+  std::string file = toml_file("[server]\nlisten = \"127.0.0.1:1001\"\nworkers = 1\n[sse]\nretry_ms = 100\n");
+  Config from_file = load_config(file, {});
+  EXPECT_EQ(from_file.listen, "127.0.0.1:1001");
+  EXPECT_EQ(from_file.sse_retry_ms, 100u);
+
+  set_env("HERALD_SERVER_LISTEN", "127.0.0.1:1002");
+  set_env("HERALD_SSE_RETRY_MS", "200");
+  Config from_env = load_config(file, {});
+  EXPECT_EQ(from_env.listen, "127.0.0.1:1002");
+  EXPECT_EQ(from_env.sse_retry_ms, 200u);
+  EXPECT_EQ(from_env.workers, 1u) << "a key only the file sets keeps the file's value";
+
+  Config from_flag = load_config(file, {{"server.listen", "127.0.0.1:1003"}});
+  EXPECT_EQ(from_flag.listen, "127.0.0.1:1003");
+  EXPECT_EQ(from_flag.sse_retry_ms, 200u);
+  EXPECT_EQ(from_flag.workers, 1u);
+}
+
+TEST_F(ConfigLoaderTest, OnlyTheFinalValueIsChecked) {
+  set_env("HERALD_SERVER_LISTEN", "nonsense");
+  EXPECT_EQ(load_config("", {{"server.listen", "127.0.0.1:0"}}).listen, "127.0.0.1:0");
+  unsetenv("HERALD_SERVER_LISTEN");
+  EXPECT_EQ(load_config(toml_file("[log]\nlevel = \"loud\"\n"), {{"log.level", "debug"}}).log_level, "debug");
+}
+
+TEST_F(ConfigLoaderTest, MessageFormIsSourceKeyProblem) {
+  ConfigError error("command line", "server.listen", "\"x\" is not HOST:PORT");
+  EXPECT_STREQ(error.what(), "command line: server.listen: \"x\" is not HOST:PORT");
+  ConfigError syntax("a.toml:3:7", "", "unexpected character");
+  EXPECT_STREQ(syntax.what(), "a.toml:3:7: unexpected character");
+}
+
+TEST_F(ConfigLoaderTest, AMissingOrUnreadableFileIsACommandLineError) {
+  auto missing = (std::filesystem::temp_directory_path() / "herald-config-test-missing.toml").string();
+  ConfigError error = error_of(missing);
+  EXPECT_EQ(error.source(), "command line");
+  EXPECT_EQ(error.key(), "--config");
+  EXPECT_EQ(error.problem(), "cannot read " + missing + ": No such file or directory");
+
+  auto folder = std::filesystem::temp_directory_path().string();
+  EXPECT_EQ(error_of(folder).problem(), "cannot read " + folder + ": Is a directory");
+}
+
+TEST_F(ConfigLoaderTest, ATomlSyntaxErrorNamesFileLineAndColumn) {
+  std::string file = toml_file("[server]\nworkers = 2\nlisten = \"127.0.0.1:80\n");
+  ConfigError error = error_of(file);
+  EXPECT_TRUE(error.source().starts_with(file + ":3:")) << error.what();
+  EXPECT_EQ(error.key(), "");
+  EXPECT_FALSE(error.problem().empty());
+  EXPECT_EQ(std::string(error.what()), error.source() + ": " + error.problem());
+}
+
+TEST_F(ConfigLoaderTest, TomlValuesOfTheWrongTypeNameTheirPosition) {
+  struct Case {
+    std::string toml;
+    std::string source_suffix;
+    std::string key;
+    std::string problem;
+  };
+  const std::vector<Case> cases = {
+      {"[server]\nlisten = 8080\n", ":2:10", "server.listen", "expected a string, got 8080"},
+      {"[server]\nworkers = \"two\"\n", ":2:11", "server.workers",
+       "expected a non-negative integer, got \"two\""},
+      {"[server]\nworkers = 1.5\n", ":2:11", "server.workers", "expected a non-negative integer, got 1.5"},
+      {"[server]\nworkers = -1\n", ":2:11", "server.workers", "expected a non-negative integer, got -1"},
+      {"[server]\nworkers = 5000000000\n", ":2:11", "server.workers",
+       "5000000000 is too large (at most 4294967295)"},
+      {"[ws]\ndeflate = \"true\"\n", ":2:11", "ws.deflate", "expected true or false, got \"true\""},
+      {"[ws]\npublish_prefixes = \"chat.\"\n", ":2:20", "ws.publish_prefixes",
+       "expected an array of strings, got \"chat.\""},
+      {"[ws]\npublish_prefixes = [1]\n", ":2:20", "ws.publish_prefixes",
+       "expected an array of strings, got [ 1 ]"},
+      {"[history]\nttl = \"10s\"\n", ":2:7", "history.ttl",
+       "expected a non-negative number of seconds, got \"10s\""},
+      {"[history]\nttl = -1\n", ":2:7", "history.ttl", "expected a non-negative number of seconds, got -1"},
+      {"[history]\nttl = -0.5\n", ":2:7", "history.ttl",
+       "expected a non-negative number of seconds, got -0.5"},
+      {"[history]\nttl = nan\n", ":2:7", "history.ttl", "expected a non-negative number of seconds, got nan"},
+      {"[history]\nttl = inf\n", ":2:7", "history.ttl", "expected a non-negative number of seconds, got inf"},
+      {"[history]\nttl = 2e9\n", ":2:7", "history.ttl", "2000000000.0 is too large (at most 1000000000)"},
+      {"[server]\ncork_ms = -1\n", ":2:11", "server.cork_ms",
+       "expected a non-negative number of milliseconds, got -1"},
+      {"[server]\nlisten = { host = \"x\" }\n", ":2:10", "server.listen", "expected a string, got a table"},
+  };
+  for (const auto& c : cases) {
+    std::string file = toml_file(c.toml);
+    ConfigError error = error_of(file);
+    EXPECT_EQ(error.source(), file + c.source_suffix) << c.toml;
+    EXPECT_EQ(error.key(), c.key) << c.toml;
+    EXPECT_EQ(error.problem(), c.problem) << c.toml;
+  }
+}
+
+TEST_F(ConfigLoaderTest, DurationsAcceptFractionsAndZero) {
+  Config config =
+      load_config(toml_file("[history]\nttl = 0.001\n[sse]\nmax_lifetime = 0\nheartbeat = 1e3\n"), {});
+  EXPECT_DOUBLE_EQ(config.history_ttl.count(), 0.001);
+  EXPECT_DOUBLE_EQ(config.sse_max_lifetime.count(), 0);
+  EXPECT_DOUBLE_EQ(config.sse_heartbeat.count(), 1000);
+  set_env("HERALD_HISTORY_TTL", ".5");
+  EXPECT_DOUBLE_EQ(load_config("", {}).history_ttl.count(), 0.5);
+  set_env("HERALD_HISTORY_TTL", "1000000000");
+  EXPECT_DOUBLE_EQ(load_config("", {}).history_ttl.count(), 1e9) << "the largest duration is accepted";
+}
+
+TEST_F(ConfigLoaderTest, BadDurationsFromText) {
+  for (const char* text :
+       {"-1", "-0.5", "nan", "NaN", "inf", "-inf", "infinity", "10s", "", " 1", "1 ", "0x10"}) {
+    set_env("HERALD_SSE_HEARTBEAT", text);
+    ConfigError error = error_of("");
+    EXPECT_EQ(error.source(), "environment HERALD_SSE_HEARTBEAT") << text;
+    EXPECT_EQ(error.key(), "sse.heartbeat");
+    EXPECT_EQ(error.problem(),
+              std::string("expected a non-negative number of seconds, got \"") + text + "\"");
+  }
+  set_env("HERALD_SSE_HEARTBEAT", "1e10");
+  EXPECT_EQ(error_of("").problem(), "\"1e10\" is too large (at most 1000000000)");
+}
+
+TEST_F(ConfigLoaderTest, BadIntegersFromText) {
+  for (const char* text : {"-5", "1.5", "12abc", "", "+3", " 7", "0x10"}) {
+    set_env("HERALD_HISTORY_SIZE", text);
+    ConfigError error = error_of("");
+    EXPECT_EQ(error.source(), "environment HERALD_HISTORY_SIZE") << text;
+    EXPECT_EQ(error.key(), "history.size");
+    EXPECT_EQ(error.problem(), std::string("expected a non-negative integer, got \"") + text + "\"");
+  }
+  set_env("HERALD_HISTORY_SIZE", "99999999999999999999");
+  EXPECT_EQ(error_of("").problem(), "\"99999999999999999999\" is too large (at most " +
+                                        std::to_string(std::numeric_limits<std::size_t>::max()) + ")");
+  set_env("HERALD_HISTORY_SIZE", "5");
+  set_env("HERALD_SSE_RETRY_MS", "4294967296");
+  EXPECT_EQ(error_of("").problem(), "\"4294967296\" is too large (at most 4294967295)");
+}
+
+TEST_F(ConfigLoaderTest, BadBooleanFromAFlag) {
+  ConfigError error = error_of("", {{"ws.echo", "True"}});
+  EXPECT_EQ(error.source(), "command line");
+  EXPECT_EQ(error.key(), "ws.echo");
+  EXPECT_EQ(error.problem(), "expected true or false, got \"True\"");
+}
+
+TEST_F(ConfigLoaderTest, UnknownKeysAndSectionsInTheFile) {
+  std::string file = toml_file("[server]\nlisten = \"127.0.0.1:0\"\nlistn = \"x\"\n");
+  ConfigError error = error_of(file);
+  EXPECT_EQ(error.source(), file + ":3:1");
+  EXPECT_EQ(error.key(), "server.listn");
+  EXPECT_EQ(error.problem(), "unknown setting (did you mean server.listen?)");
+
+  file = toml_file("[server]\ncolour = \"blue\"\n");
+  EXPECT_EQ(error_of(file).problem(), "unknown setting") << "no hint when no key is close";
+
+  file = toml_file("[sever]\n");
+  error = error_of(file);
+  EXPECT_EQ(error.source(), file + ":1:2");
+  EXPECT_EQ(error.key(), "sever");
+  EXPECT_EQ(error.problem(), "unknown section (did you mean [server]?)") << "even an empty unknown section";
+
+  file = toml_file("[server.tls]\ncert = \"x\"\n");
+  EXPECT_EQ(error_of(file).key(), "server.tls");
+  EXPECT_EQ(error_of(file).problem(), "unknown setting");
+
+  file = toml_file("history_size = 5\n");
+  EXPECT_EQ(error_of(file).problem(), "a setting outside any [section]");
+  file = toml_file("workers = 5\n");
+  EXPECT_EQ(error_of(file).problem(), "a setting outside any [section] (did you mean server.workers?)");
+  file = toml_file("max_channels = 5\n");
+  EXPECT_EQ(error_of(file).problem(), "a setting outside any [section]")
+      << "several sections have max_channels";
+}
+
+TEST_F(ConfigLoaderTest, TheFirstProblemInTheFileIsReported) {
+  std::string file = toml_file("[server]\nworkers = -1\n[history]\nttl = -1\n");
+  EXPECT_EQ(error_of(file).key(), "server.workers") << "file order, not the alphabetical order of sections";
+  file = toml_file("[server]\nworkers = -1\nlisten = 1\n");
+  EXPECT_EQ(error_of(file).key(), "server.workers");
+}
+
+TEST_F(ConfigLoaderTest, ChecksOfTheFinalValuesNameTheSourceThatGaveThem) {
+  struct Case {
+    std::string key;
+    std::string value;
+    std::string problem;
+  };
+  const std::vector<Case> cases = {
+      {"server.listen", "nonsense", "\"nonsense\" is not HOST:PORT"},
+      {"server.listen", "127.0.0.1:65536", "\"127.0.0.1:65536\" is not HOST:PORT"},
+      {"server.listen", "127.0.0.1", "\"127.0.0.1\" is not HOST:PORT"},
+      {"server.workers", "65", "65 is too large (at most 64)"},
+      {"log.format", "xml", "expected \"text\" or \"json\", got \"xml\""},
+      {"log.level", "loud", "unknown level \"loud\" (trace, debug, info, warn, error, critical, off)"},
+      {"log.level", "warning", "unknown level \"warning\" (trace, debug, info, warn, error, critical, off)"},
+      {"history.size", "0", "must be at least 1"},
+      {"sse.max_channels", "0", "must be at least 1"},
+      {"longpoll.max_messages", "0", "must be at least 1"},
+  };
+  for (const auto& c : cases) {
+    ConfigError flag_error = error_of("", {{c.key, c.value}});
+    EXPECT_EQ(flag_error.source(), "command line") << c.key << "=" << c.value;
+    EXPECT_EQ(flag_error.key(), c.key);
+    EXPECT_EQ(flag_error.problem(), c.problem);
+
+    set_env(environment_variable(c.key), c.value);
+    EXPECT_EQ(error_of("").source(), "environment " + environment_variable(c.key)) << c.key;
+    unsetenv(environment_variable(c.key).c_str());
+  }
+  std::string file = toml_file("[log]\nformat = \"xml\"\n");
+  EXPECT_EQ(error_of(file).source(), file + ":2:10");
+}
+
+TEST_F(ConfigLoaderTest, EveryDocumentedLogLevelIsAccepted) {
+  for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"})
+    EXPECT_EQ(load_config("", {{"log.level", level}}).log_level, level);
+}
+
+TEST_F(ConfigLoaderTest, ListenAddressForms) {
+  for (const char* address : {"127.0.0.1:8080", "0.0.0.0:80", "[::1]:8080", "localhost:0"})
+    EXPECT_EQ(load_config("", {{"server.listen", address}}).listen, address);
+}
+
+}  // namespace
+}  // namespace herald
