@@ -66,8 +66,8 @@ class StreamConnection : public Connection, public Flushable {
  protected:
   // The shared owner of this connection, kept alive by every handler in flight.
   virtual std::shared_ptr<StreamConnection> self() = 0;
-  // Bytes the client sent (in the worker's scratch space, valid during the call; not called once the
-  // stream is ending).
+  // Bytes the client sent (in the worker's scratch space, valid during the call), also while the stream
+  // is ending (closing()).
   virtual void on_received(char* data, std::size_t size) = 0;
   // Every Worker::kTickInterval while the stream is open: heartbeats, pings, lifetimes.
   virtual void on_stream_tick(Clock::time_point) {}
@@ -128,6 +128,13 @@ class StreamConnection : public Connection, public Flushable {
     on_ending();
     writer_.queue.push(std::move(last_words), true);
     flush();
+  }
+
+  // The peer has ended its side of the exchange (a WebSocket close reply): the connection closes as soon
+  // as the last words are written, or now if they are.
+  void close_after_last_words() {
+    after_ = AfterLastWords::close;
+    if (half_closed_) close();
   }
 
   // The client reads slower than messages arrive: what it has not started to receive is dropped, and
@@ -203,7 +210,7 @@ class StreamConnection : public Connection, public Flushable {
           stream_.read_some(boost::asio::buffer(worker_.scratch(), worker_.scratch_size()), error);
       if (error == boost::asio::error::would_block) break;
       if (error) return close();  // the end of the connection, or a failure
-      if (!closing_) on_received(worker_.scratch(), n);
+      on_received(worker_.scratch(), n);
     }
     if (!closed_) wait_readable();
   }

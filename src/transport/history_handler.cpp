@@ -3,6 +3,7 @@
 
 #include "engine/engine_async.hpp"
 #include "protocol/http/poll_api.hpp"
+#include "session/engine_results.hpp"
 #include "transport/api_handlers.hpp"
 
 namespace herald {
@@ -16,11 +17,9 @@ asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& 
   HistoryRequest query{params.channel, params.since, params.limit};
   HistoryOutcome outcome =
       co_await async_history(*worker.state().engine, worker.id(), std::move(query), asio::use_awaitable);
-  if (outcome.status != EngineStatus::ok) co_return error_response(unavailable_error(outcome.error));
-  worker.metrics().delivered(Delivery::history, outcome.messages.size());
-  if (outcome.gap) worker.metrics().gap();
-  co_return json_response(http::status::ok, poll_response_json(params.channel, outcome.messages,
-                                                               outcome.cursor, outcome.gap, outcome.more));
+  auto result = history_result(worker.metrics(), params.channel, outcome);
+  if (auto* error = std::get_if<ApiError>(&result)) co_return error_response(*error);
+  co_return json_response(http::status::ok, std::get<std::string>(std::move(result)));
 }
 
 }  // namespace herald

@@ -7,6 +7,7 @@
 #include "auth/publish_policy.hpp"
 #include "engine/engine_async.hpp"
 #include "protocol/http/publish_api.hpp"
+#include "session/engine_results.hpp"
 #include "transport/api_handlers.hpp"
 
 namespace herald {
@@ -49,13 +50,13 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& 
     std::string channel = message.channel;
     PublishOutcome outcome =
         co_await async_publish(*worker.state().engine, worker.id(), std::move(message), asio::use_awaitable);
-    if (outcome.status != EngineStatus::ok) {
+    auto result = publish_result(worker.metrics(), channel, outcome);
+    if (auto* error = std::get_if<ApiError>(&result)) {
       spdlog::warn("publish to {} refused by the engine: {}", channel, outcome.error);
-      co_return error_response(unavailable_error(outcome.error));
+      co_return error_response(*error);
     }
-    if (!outcome.duplicate) worker.metrics().published();
     if (!results.empty()) results += ',';
-    results += publish_result_json(channel, outcome);
+    results += std::get<std::string>(result);
   }
   worker.metrics().publish_duration(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -6,6 +6,7 @@ import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { request, rawExchange, rawStatus, rawJsonBody, assertAlive, publish, publishBatch, historyOk, longPoll, currentCursor } from './lib/http.mjs';
 import { openSseReady, ssePath } from './lib/sse.mjs';
+import { rawWsConnect, textFrame, OP, describeFrames } from './lib/ws-frames.mjs';
 import { uniqueChannel, waitFor, sleep, later, assertErrorBody } from './lib/util.mjs';
 
 let srv; // HERALD_HTTP_HEADER_TIMEOUT=1 / HERALD_HTTP_IDLE_TIMEOUT=1 so slow and idle clients are cut quickly
@@ -221,6 +222,49 @@ test('slow consumer: a stream that does not read is closed with reason slow_cons
     assert.match(m.text, /^herald_slow_consumer_disconnects_total(\{\})? [1-9]/m);
     await assertAlive(own.base, 'after slow consumer');
   } finally {
+    await own.stop();
+  }
+});
+
+// Subscribers that stop reading while a lot is published: each must get whole frames and then the close
+// frame 4008, never a frame cut short by the end of the connection.
+test('slow consumer: WebSocket subscribers that do not read get whole frames, then close 4008', { timeout: 90_000 }, async () => {
+  const own = await startServer({ label: 'robust-ws-slow', env: { HERALD_LIMITS_QUEUE_BYTES: '65536' } });
+  const clients = [];
+  try {
+    const channel = uniqueChannel('wsslow');
+    for (let i = 0; i < 20; i += 1) {
+      const c = await rawWsConnect(own.port);
+      c.send(textFrame({ id: 1, op: 'subscribe', channel }));
+      await c.waitJson((m) => m.id === 1 && m.ok === true, { label: 'subscribed' });
+      clients.push(c);
+    }
+    for (const c of clients) c.pause();
+    // Small messages at a steady pace fill the sockets first, so that a write is under way (and cut
+    // short by the kernel) when the queue overflows. At most 8 MB in 100 rounds.
+    const chunk = 'y'.repeat(4000);
+    const slow = () => request(own.base, 'GET', '/metrics').then((m) => Number(/^herald_slow_consumer_disconnects_total(?:\{\})? (\d+)/m.exec(m.text)?.[1] ?? 0));
+    for (let round = 0; round < 100 && (await slow()) < clients.length; round += 1) {
+      for (let k = 0; k < 20; k += 1) await publishBatch(own.base, Array.from({ length: 10 }, () => ({ channel, data: chunk })));
+    }
+    assert.equal(await slow(), clients.length, 'every subscriber was dropped as a slow consumer');
+    await sleep(5000); // longer than a closing connection waits for its peer once the close frame is out
+    for (const c of clients) c.resume();
+    for (const [i, c] of clients.entries()) {
+      const close = await c.waitClose({ timeout: 20_000 });
+      await c.waitEnd({ timeout: 10_000 });
+      assert.equal(close.code, 4008, `client ${i}: ${describeFrames(c.frames)}`);
+      assert.equal(close.reason, 'slow consumer');
+      assert.equal(c.frames.at(-1).opcode, OP.CLOSE, `client ${i}: the close frame comes last`);
+      assert.equal(c.reader.buf.length, 0, `client ${i}: ${c.reader.buf.length} bytes of a cut frame after the last whole one`);
+      for (const f of c.frames.slice(0, -1)) {
+        assert.equal(f.opcode, OP.TEXT);
+        JSON.parse(f.text); // every message frame arrived whole
+      }
+    }
+    await assertAlive(own.base, 'after slow WebSocket consumers');
+  } finally {
+    for (const c of clients) c.destroy();
     await own.stop();
   }
 });

@@ -1,0 +1,80 @@
+// One client's herald.v1 session, whatever carries it: runs its commands (subscribe, unsubscribe,
+// publish, history, ping), keeps its subscriptions (one channel feed each) and answers with replies and
+// pushes through a ClientOutput. The WebSocket session frames what it says; other transports (signaling
+// over another carrier, tests) can drive the same logic. docs/protocol.md describes the commands.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/ws/commands.hpp"
+#include "pubsub/channel_feed.hpp"
+#include "runtime/worker.hpp"
+
+namespace herald {
+
+// Where a client session's words go. Calls come on the worker's thread.
+class ClientOutput {
+ public:
+  // A reply or push, as JSON text, written soon.
+  virtual void send_text(std::string json) = 0;
+  // A published message on a subscribed channel (its pre-encoded form is the transport's choice),
+  // written when the batch ends (output_ready).
+  virtual void send_message(const MessagePtr& message) = 0;
+  // A batch of output ended: a good moment to write.
+  virtual void output_ready() = 0;
+  // Keeps the output (and the session it owns) alive while an engine operation is in flight.
+  virtual std::shared_ptr<void> keep_alive() = 0;
+
+ protected:
+  ~ClientOutput() = default;
+};
+
+class ClientSession final : public FeedSink {
+ public:
+  ClientSession(Worker& worker, ClientOutput& output) : worker_(worker), output_(output) {}
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+
+  // Runs one command (a JSON text). Every command gets exactly one reply, now or later.
+  void run(std::string_view text);
+  // Ends every subscription; the session says nothing more.
+  void end();
+  // Frees what ended subscriptions left; call outside any feed callback (e.g. before handling input).
+  void release_retired() { retired_.clear(); }
+  std::size_t subscription_count() const { return subscriptions_.size(); }
+
+  // FeedSink.
+  void on_feed_started(ChannelFeed& feed) override;
+  void on_feed_message(ChannelFeed& feed, const MessagePtr& message) override;
+  void on_feed_gap(ChannelFeed& feed, const Gap& gap) override;
+  void on_feed_ready(ChannelFeed& feed) override;
+  void on_feed_failed(ChannelFeed& feed, const std::string& reason) override;
+
+ private:
+  struct Subscription {
+    std::unique_ptr<ChannelFeed> feed;
+    std::string reply_id;  // the subscribe command's id: its reply, and an error reply if it ends
+  };
+  using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
+
+  void subscribe(ws::Command& command);
+  void unsubscribe(const ws::Command& command);
+  void publish(ws::Command& command);
+  void history(ws::Command& command);
+  void reply_error(std::string_view id, const ApiError& error);
+  Subscriptions::iterator find(const std::string& channel);
+  // Ends a subscription. Its feed may be running the callback that got here, so it is stopped now and
+  // destroyed later (release_retired).
+  void retire(Subscriptions::iterator it);
+
+  Worker& worker_;
+  ClientOutput& output_;
+  Subscriptions subscriptions_;
+  std::vector<std::unique_ptr<ChannelFeed>> retired_;
+  bool ended_ = false;
+};
+
+}  // namespace herald

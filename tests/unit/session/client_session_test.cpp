@@ -1,0 +1,195 @@
+// herald.v1 client sessions without a transport: commands in, replies and pushes out, on a real worker
+// (its event loop polled by the test) over the memory engine, or an engine that fails on purpose.
+#include "session/client_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/memory/memory_engine.hpp"
+
+namespace herald {
+namespace {
+namespace json = boost::json;
+
+// The memory engine, but history reads fail once `fail_history` is set (as an engine that lost its
+// connection would).
+class FlakyEngine final : public Engine {
+ public:
+  explicit FlakyEngine(boost::asio::any_io_executor executor) : inner_({executor}, MemoryEngineConfig{}) {}
+  void attach(WorkerId worker, EngineEvents& events) override { inner_.attach(worker, events); }
+  void start() override {}
+  void stop() override {}
+  void publish(WorkerId from, PublishRequest request, PublishCompletion done) override {
+    inner_.publish(from, std::move(request), std::move(done));
+  }
+  void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override {
+    if (!fail_history) return inner_.history(from, std::move(request), std::move(done));
+    inner_.history(from, std::move(request), [done = std::move(done)](HistoryOutcome) mutable {
+      std::move(done)(HistoryOutcome{EngineStatus::unavailable, "connection lost", {}, {}, {}, false});
+    });
+  }
+  void watch(WorkerId worker, std::string channel, WatchCompletion done) override {
+    inner_.watch(worker, std::move(channel), std::move(done));
+  }
+  void unwatch(WorkerId worker, std::string channel) override { inner_.unwatch(worker, std::move(channel)); }
+  std::chrono::milliseconds position_check_interval() const override { return {}; }
+  bool ready() const override { return true; }
+  std::string description() const override { return "flaky engine"; }
+  std::size_t channel_count() const override { return inner_.channel_count(); }
+
+  bool fail_history = false;
+
+ private:
+  MemoryEngine inner_;
+};
+
+class Recorder final : public ClientOutput {
+ public:
+  void send_text(std::string text) override { texts.push_back(json::parse(text)); }
+  void send_message(const MessagePtr& message) override {
+    texts.push_back(json::parse("{\"op\":\"message\"," + message->envelope.substr(1)));
+  }
+  void output_ready() override { ++ready; }
+  std::shared_ptr<void> keep_alive() override { return alive; }
+
+  std::vector<json::value> texts;
+  int ready = 0;
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+};
+
+class ClientSessionTest : public ::testing::Test {
+ protected:
+  ClientSessionTest() : state(config), worker(0, state), engine(worker.context().get_executor()) {
+    state.engine = &engine;
+    worker.attach(engine);
+  }
+  void allow_publishing() { config.ws_publish_prefixes = {"chat."}; }
+
+  void run() {
+    worker.context().restart();
+    worker.context().poll();
+  }
+  // Runs a command and everything it sets off; returns what the session said meanwhile.
+  std::vector<json::value> command(ClientSession& session, const std::string& text) {
+    std::size_t before = output.texts.size();
+    session.run(text);
+    run();
+    return {output.texts.begin() + static_cast<std::ptrdiff_t>(before), output.texts.end()};
+  }
+
+  Config config;
+  ServerState state;
+  Worker worker;
+  FlakyEngine engine;
+  Recorder output;
+};
+
+TEST_F(ClientSessionTest, PingIsAnsweredWithItsId) {
+  ClientSession session(worker, output);
+  auto said = command(session, R"({"id":"p1","op":"ping"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0], json::parse(R"({"id":"p1","ok":true})"));
+}
+
+TEST_F(ClientSessionTest, ABadCommandGetsAnErrorReplyAndTheSessionGoesOn) {
+  ClientSession session(worker, output);
+  auto said = command(session, R"({"id":7,"op":"fly"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("id"), 7);
+  EXPECT_EQ(said[0].at("ok"), false);
+  EXPECT_EQ(said[0].at("error").at("code"), "unknown_op");
+  EXPECT_EQ(command(session, R"({"id":8,"op":"ping"})").size(), 1u);
+}
+
+TEST_F(ClientSessionTest, SubscribeRepliesThenPushesMessagesInOrder) {
+  allow_publishing();
+  ClientSession session(worker, output);
+  auto said = command(session, R"({"id":1,"op":"subscribe","channel":"chat.room"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("id"), 1);
+  EXPECT_EQ(said[0].at("ok"), true);
+  EXPECT_EQ(said[0].at("recovered"), false);
+  said = command(session, R"({"id":2,"op":"publish","channel":"chat.room","data":{"n":1}})");
+  ASSERT_EQ(said.size(), 2u);  // the push and the publish reply, in either order
+  int pushes = 0;
+  for (const auto& text : said) {
+    if (text.as_object().contains("op")) {
+      ++pushes;
+      EXPECT_EQ(text.at("offset"), 1);
+      EXPECT_EQ(text.at("data").at("n"), 1);
+    } else {
+      EXPECT_EQ(text.at("id"), 2);
+      EXPECT_EQ(text.at("offset"), 1);
+    }
+  }
+  EXPECT_EQ(pushes, 1);
+  EXPECT_GT(output.ready, 0);
+  EXPECT_EQ(session.subscription_count(), 1u);
+}
+
+TEST_F(ClientSessionTest, PublishingNeedsAPermittedChannel) {
+  ClientSession session(worker, output);
+  auto said = command(session, R"({"id":3,"op":"publish","channel":"chat.room","data":1})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("error").at("code"), "forbidden");
+}
+
+TEST_F(ClientSessionTest, HistoryAnswersWithTheMessagesAndTheCursor) {
+  allow_publishing();
+  ClientSession session(worker, output);
+  command(session, R"({"id":1,"op":"publish","channel":"chat.a","data":"x"})");
+  command(session, R"({"id":2,"op":"publish","channel":"chat.a","data":"y"})");
+  auto said = command(session, R"({"id":3,"op":"history","channel":"chat.a"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("id"), 3);
+  ASSERT_EQ(said[0].at("messages").as_array().size(), 2u);
+  EXPECT_EQ(said[0].at("messages").at(1).at("data"), "y");
+}
+
+TEST_F(ClientSessionTest, UnsubscribingBeforeTheSubscriptionStartsCancelsIt) {
+  ClientSession session(worker, output);
+  session.run(R"({"id":1,"op":"subscribe","channel":"a"})");
+  auto said = command(session, R"({"id":2,"op":"unsubscribe","channel":"a"})");
+  ASSERT_EQ(said.size(), 2u);
+  EXPECT_EQ(said[0].at("id"), 1);
+  EXPECT_EQ(said[0].at("error").at("code"), "cancelled");
+  EXPECT_EQ(said[1], json::parse(R"({"id":2,"ok":true})"));
+  EXPECT_EQ(session.subscription_count(), 0u);
+}
+
+TEST_F(ClientSessionTest, ASubscriptionTheEngineCannotServeAnyMoreEndsWithItsSubscribesId) {
+  allow_publishing();
+  ClientSession session(worker, output);
+  command(session, R"({"id":"sub-1","op":"subscribe","channel":"chat.x"})");
+  engine.fail_history = true;
+  // A hole in the live flow sends the feed back to history, which now fails.
+  worker.hub().on_message(make_message("chat.x", "zzzzzzzz", 5, 0, "message", "1"));
+  run();
+  ASSERT_FALSE(output.texts.empty());
+  const json::value& last = output.texts.back();
+  EXPECT_EQ(last.at("id"), "sub-1");
+  EXPECT_EQ(last.at("ok"), false);
+  EXPECT_EQ(last.at("error").at("code"), "unavailable");
+  EXPECT_EQ(session.subscription_count(), 0u);
+  session.release_retired();
+}
+
+TEST_F(ClientSessionTest, AnEndedSessionSaysNothingMore) {
+  allow_publishing();
+  ClientSession session(worker, output);
+  command(session, R"({"id":1,"op":"subscribe","channel":"chat.y"})");
+  session.run(R"({"id":2,"op":"history","channel":"chat.y"})");
+  session.end();
+  std::size_t before = output.texts.size();
+  run();
+  EXPECT_EQ(output.texts.size(), before) << "the history answer arriving after the end is dropped";
+  EXPECT_EQ(session.subscription_count(), 0u);
+  session.run(R"({"id":3,"op":"ping"})");
+  EXPECT_EQ(output.texts.size(), before);
+}
+
+}  // namespace
+}  // namespace herald
