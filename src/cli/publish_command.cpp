@@ -1,11 +1,13 @@
 // `herald publish CHANNEL DATA`: publishes one message through the HTTP publish API and prints the
-// result. DATA is sent as JSON when it parses as JSON, otherwise as a string.
+// result. DATA is sent as JSON when it parses as JSON, otherwise as a string; a JSON number that cannot be
+// carried exactly is refused (exit 2) rather than sent rounded.
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"
+#include "protocol/http/exact_json.hpp"
 
 namespace herald::cli {
 namespace {
@@ -32,8 +34,14 @@ int publish_command(const PublishOptions& options) {
   boost::json::object message;
   message["channel"] = options.channel;
   boost::system::error_code parse_error;
-  boost::json::value data = boost::json::parse(options.data, parse_error);
-  message["data"] = parse_error ? boost::json::value(options.data) : data;
+  ExactJson data = parse_exact_json(options.data, parse_error);
+  if (!parse_error && data.unrepresentable) {
+    std::cerr << "error: DATA: the number " << *data.unrepresentable
+              << " cannot be sent exactly (JSON numbers must be 64-bit integers or finite doubles); quote it "
+                 "to send it as a string\n";
+    return 2;
+  }
+  message["data"] = parse_error ? boost::json::value(options.data) : std::move(data.value);
   if (!options.event.empty()) message["event"] = options.event;
   if (!options.idempotency_key.empty()) message["idempotency_key"] = options.idempotency_key;
 

@@ -72,7 +72,8 @@ CLI::App* add_publish_command(CLI::App& app, herald::cli::PublishOptions& option
   publish->add_option("--event", options.event, "Event name (default: message)");
   publish->add_option("--idempotency-key", options.idempotency_key, "Publish at most once per key");
   publish->add_option("channel", options.channel, "Channel")->required();
-  publish->add_option("data", options.data, "Data: JSON, or else sent as a string")->required();
+  publish->add_option("data", options.data, "Data: JSON (numbers sent exactly), or else sent as a string")
+      ->required();
   return publish;
 }
 

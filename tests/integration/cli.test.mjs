@@ -96,6 +96,22 @@ test('herald publish: non-JSON data is sent as a string; --event; --idempotency-
   ]);
 });
 
+test('herald publish sends numbers exactly and refuses those it cannot carry (exit 2, nothing published)', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('clinum');
+  let out = await runHerald(['publish', '--url', srv.base, channel, '{"big":18446744073709551615,"neg":-9223372036854775808,"f":0.1}']);
+  assert.equal(out.code, 0, `exit ${out.code}: ${out.stderr}`);
+  const raw = await request(srv.base, 'GET', `/api/history?channel=${channel}`);
+  assert.match(raw.text, /"big":18446744073709551615\b/, raw.text);
+  assert.match(raw.text, /"neg":-9223372036854775808\b/, raw.text);
+  for (const data of ['123456789012345678901234567890', '{"x":1e999}', '[-1e400]']) {
+    out = await runHerald(['publish', '--url', srv.base, channel, data]);
+    assert.equal(out.code, 2, `${data}: exit ${out.code}: ${out.stdout} ${out.stderr}`);
+    assert.match(out.stderr, /cannot be sent exactly/, out.stderr);
+    assert.match(out.stderr, /as a string/);
+  }
+  assert.equal((await historyOk(srv.base, channel)).messages.length, 1, 'nothing else was published');
+});
+
 test('herald publish exits 1 on errors (invalid channel, reserved event, unreachable server, missing key)', { timeout: 30_000 }, async () => {
   let out = await runHerald(['publish', '--url', srv.base, 'bad channel', '1']);
   assert.equal(out.code, 1, `invalid channel: exit ${out.code}`);
