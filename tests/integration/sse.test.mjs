@@ -346,3 +346,41 @@ test('history check: messages seen over SSE are the ones history returns', { tim
   const h = await historyOk(srv.base, channel, { since: start });
   assert.deepEqual(s.envelopes().map((m) => m.env), h.messages);
 });
+
+// One id carries every channel's cursor: until a channel's gap event is sent, its part must stay what the
+// client asked for, so that a client dropping between two gap events is told about the second gap too.
+test('two channels resuming with gaps: each gap event id keeps the other channel\'s requested cursor', { timeout: 30_000 }, async () => {
+  const a = uniqueChannel('gapida');
+  const b = uniqueChannel('gapidb');
+  const ea = (await publishMany(srv.base, a, 2))[0].epoch;
+  const eb = (await publishMany(srv.base, b, 2))[0].epoch;
+  const asked = [`${foreignEpoch(ea)}:1`, `${foreignEpoch(eb)}:1`];
+  const s = await sse(srv.base, ssePath([a, b]), { headers: { 'Last-Event-ID': asked.join(',') } });
+  await s.waitFor((x) => x.gaps().length >= 2 && x.envelopes().length >= 4, { label: '2 gaps + 4 messages' });
+  const [first, second] = s.gaps();
+  const firstIndex = first.gap.channel === a ? 0 : 1;
+  const parts = first.id.split(',');
+  assert.equal(parts[firstIndex], first.gap.continue_from, 'the gap\'s own channel continues from continue_from');
+  assert.equal(parts[1 - firstIndex], asked[1 - firstIndex], `the other channel still holds the requested cursor: ${first.id}`);
+  assert.equal(second.id.split(',')[1 - firstIndex], second.gap.continue_from);
+  s.close();
+  // A client that dropped right after the first gap event resumes with its id: the second gap comes again.
+  const again = await sse(srv.base, ssePath([a, b]), { headers: { 'Last-Event-ID': first.id } });
+  await again.waitFor((x) => x.gaps().length >= 1, { label: 'the second channel\'s gap again' });
+  assert.deepEqual(again.gaps().map((g) => g.gap.channel), [second.gap.channel]);
+  again.close();
+});
+
+test('sse.heartbeat below a second is kept (a quarter-second resolution, not whole seconds)', { timeout: 30_000 }, async () => {
+  const own = await startServer({ label: 'sse-heartbeat', env: { HERALD_SSE_HEARTBEAT: '0.5' } });
+  try {
+    const s = await openSseReady(own.base, ssePath(uniqueChannel('beat')));
+    await sleep(3200);
+    const beats = (s.raw.match(/^: heartbeat$/gm) ?? []).length;
+    // Every 0.5 to 0.75 s: 4 or more in 3.2 s; a clock of whole seconds would give 3 at most.
+    assert.ok(beats >= 4, `${beats} heartbeats in 3.2 s: ${JSON.stringify(s.raw.slice(-200))}`);
+    s.close();
+  } finally {
+    await own.stop();
+  }
+});
