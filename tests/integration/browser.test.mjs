@@ -1,25 +1,19 @@
 // A real browser: Chromium's native EventSource against herald, reconnecting by itself after stream ends
 // (sse.max_lifetime) and after a server restart on the same port (new epoch → gap event).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { test, before, after } from './lib/harness.mjs';
+import { chromiumMissing, launchChromium } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { publishMany, currentCursor } from './lib/http.mjs';
 import { ssePath } from './lib/sse.mjs';
 import { uniqueChannel, parseCursor, assertContiguous, waitFor, sleep } from './lib/util.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} does not exist`;
+const skip = chromiumMissing;
 
 let browser;
 before(async () => {
   if (skip) return;
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -9,13 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { test, before, after } from './lib/harness.mjs';
+import { chromiumMissing, launchChromium } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { request, historyOk, publish, rawExchange, rawStatus, rawJsonBody } from './lib/http.mjs';
 import { wsConnect, wsRefused } from './lib/ws-client.mjs';
 import { uniqueChannel, assertErrorBody, waitFor } from './lib/util.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const noChromium = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} does not exist`;
+const noChromium = chromiumMissing;
 
 let srv; // defaults, plus client publishing over WebSocket for "num."
 let browser; // Chromium, for the cross-site publishing tests
@@ -25,12 +25,7 @@ const pageServers = [];
 before(async () => {
   srv = await startServer({ label: 'hardening', env: { HERALD_WS_PUBLISH_PREFIXES: 'num.' } });
   if (!noChromium) {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
   }
 });
 

@@ -1,27 +1,21 @@
 // A real browser: Chromium's native WebSocket (protocol 'herald.v1') from a page served by herald itself
 // (so the Origin is the server's own host:port): subscribe + publish from one page, and two pages chatting.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { test, before, after } from './lib/harness.mjs';
+import { chromiumMissing, launchChromium } from './lib/browser.mjs';
 import { startServer } from './lib/server.mjs';
 import { publish, historyOk } from './lib/http.mjs';
 import { uniqueChannel, parseCursor, waitFor } from './lib/util.mjs';
 import { PUSH_KEYS } from './lib/ws-client.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} does not exist`;
+const skip = chromiumMissing;
 
 let browser;
 let srv;
 before(async () => {
   if (skip) return;
   srv = await startServer({ label: 'ws-browser', env: { HERALD_WS_PUBLISH_PREFIXES: 'chat.' } });
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -59,51 +59,23 @@ class Workers {
 
   PublishOutcome publish(WorkerId from, const std::string& channel, const std::string& data = "1",
                          const std::string& key = "", const std::string& event = "message") {
-    std::optional<PublishOutcome> result;
-    engine->publish(from, PublishRequest{channel, event, data, key}, [&](PublishOutcome outcome) {
-      EXPECT_TRUE(on_thread_of(from)) << "publish answered on another worker";
-      result = std::move(outcome);
+    return answer_of<PublishOutcome>(from, "publish", [&](auto done) {
+      engine->publish(from, PublishRequest{channel, event, data, key}, std::move(done));
     });
-    EXPECT_FALSE(result) << "publish answered inside the call";
-    drain();
-    if (!result) {
-      ADD_FAILURE() << "publish never answered";
-      return {};
-    }
-    return *result;
   }
 
   HistoryOutcome history(WorkerId from, const std::string& channel, std::optional<std::string> since,
                          std::size_t limit = 100) {
-    std::optional<HistoryOutcome> result;
     std::optional<ResumePoint> point;
     if (since) point = ResumePoint::from_text(*since);
-    engine->history(from, HistoryRequest{channel, point, limit}, [&](HistoryOutcome outcome) {
-      EXPECT_TRUE(on_thread_of(from)) << "history answered on another worker";
-      result = std::move(outcome);
+    return answer_of<HistoryOutcome>(from, "history", [&](auto done) {
+      engine->history(from, HistoryRequest{channel, point, limit}, std::move(done));
     });
-    EXPECT_FALSE(result) << "history answered inside the call";
-    drain();
-    if (!result) {
-      ADD_FAILURE() << "history never answered";
-      return {};
-    }
-    return *result;
   }
 
   WatchOutcome watch(WorkerId worker, const std::string& channel) {
-    std::optional<WatchOutcome> result;
-    engine->watch(worker, channel, [&](WatchOutcome outcome) {
-      EXPECT_TRUE(on_thread_of(worker)) << "watch answered on another worker";
-      result = std::move(outcome);
-    });
-    EXPECT_FALSE(result) << "watch answered inside the call";
-    drain();
-    if (!result) {
-      ADD_FAILURE() << "watch never answered";
-      return {};
-    }
-    return *result;
+    return answer_of<WatchOutcome>(worker, "watch",
+                                   [&](auto done) { engine->watch(worker, channel, std::move(done)); });
   }
 
   void unwatch(WorkerId worker, const std::string& channel) {
@@ -122,6 +94,24 @@ class Workers {
   std::unique_ptr<Engine> engine;
 
  private:
+  // Starts an operation with `start(completion)` and runs the workers until it answers, checking that
+  // the answer comes later, on `worker`'s thread.
+  template <typename Outcome, typename Start>
+  Outcome answer_of(WorkerId worker, const char* what, Start start) {
+    std::optional<Outcome> result;
+    start([&, worker, what](Outcome outcome) {
+      EXPECT_TRUE(on_thread_of(worker)) << what << " answered on another worker";
+      result = std::move(outcome);
+    });
+    EXPECT_FALSE(result) << what << " answered inside the call";
+    drain();
+    if (!result) {
+      ADD_FAILURE() << what << " never answered";
+      return {};
+    }
+    return *result;
+  }
+
   struct Recorder final : EngineEvents {
     Recorder(Workers& workers, WorkerId worker) : workers(workers), worker(worker) {}
     void on_message(const MessagePtr& message) override {
