@@ -22,13 +22,16 @@ void ChannelFeed::start(std::optional<ResumePoint> since) {
   subscribed_ = true;
   resuming_ = since.has_value();
   reading_history_ = true;  // live messages wait for the first history read
-  since_ = std::move(since);
+  if (since) since_ = std::make_unique<ResumePoint>(std::move(*since));
   hub_.add(channel_, *this);  // may confirm the watch at once
 }
 
 void ChannelFeed::on_watching() {
   if (!subscribed_ || started_ || self_) return;
-  read_history(std::exchange(since_, std::nullopt));
+  std::optional<ResumePoint> since;
+  if (since_) since = std::move(*since_);
+  since_.reset();
+  read_history(std::move(since));
 }
 
 void ChannelFeed::on_watch_failed(const std::string& reason) {

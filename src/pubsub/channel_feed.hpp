@@ -83,8 +83,9 @@ class ChannelFeed final : public Subscriber {
   bool recovered_ = false;
   bool history_has_more_ = false;
   bool subscribed_ = false;
-  bool reading_history_ = false;      // from start() until history and live are merged
-  std::optional<ResumePoint> since_;  // where to resume once the watch is confirmed
+  bool reading_history_ = false;  // from start() until history and live are merged
+  std::unique_ptr<ResumePoint>
+      since_;  // where to resume once the watch is confirmed (a started feed holds none)
   bool buffer_overflowed_ = false;
   std::vector<MessagePtr> buffered_;
   std::shared_ptr<ChannelFeed*>
