@@ -1,8 +1,11 @@
-// The settings an engine is made with: which engine, and the bounds of every channel it keeps (history
-// size and age, channel count, idle time, idempotency window), the same for every engine.
+// The settings an engine is made with: which engine, the bounds of every channel it keeps (history
+// size and age, channel count, idle time, idempotency window, the same for every engine), and where the
+// Redis engine finds its server.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace herald {
 
@@ -15,9 +18,19 @@ struct ChannelLimits {
   std::size_t idempotency_max_entries = 100'000;  // per worker
 };
 
+struct RedisConfig {
+  std::string url = "redis://127.0.0.1:6379";
+  std::string prefix = "herald";     // of every key and topic
+  std::vector<std::string> cluster;  // seed nodes ("host:port"): a Redis Cluster
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds command_timeout{2000};
+  std::chrono::milliseconds position_check_interval{2000};  // see Engine::position_check_interval
+};
+
 struct EngineConfig {
-  std::string type = "memory";  // the only engine so far
+  std::string type = "memory";  // "memory" or "redis"
   ChannelLimits channels;
+  RedisConfig redis;
 };
 
 }  // namespace herald

@@ -34,7 +34,13 @@ struct Config {
   std::size_t max_batch = 100;
   std::vector<std::string> publish_allowed_origins;  // without an API key, besides herald's own; "*": any
   // [engine]
-  std::string engine_type = "memory";
+  std::string engine_type = "memory";  // memory | redis
+  std::string engine_url = "redis://127.0.0.1:6379";
+  std::string engine_prefix = "herald";
+  std::vector<std::string> engine_cluster;  // seed nodes "host:port": a Redis Cluster
+  Seconds engine_connect_timeout{2};
+  Seconds engine_command_timeout{2};
+  Seconds engine_position_check_interval{2};
   // [history]
   std::size_t history_size = 1000;
   Seconds history_ttl{600};

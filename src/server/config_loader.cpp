@@ -17,6 +17,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/engine_factory.hpp"
+#include "engine/redis/redis_endpoint.hpp"
 #include "server/closest_name.hpp"
 #include "server/listen_address.hpp"
 #include "server/logging.hpp"
@@ -48,6 +49,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"publish.max_batch", &Config::max_batch},
       {"publish.allowed_origins", &Config::publish_allowed_origins},
       {"engine.type", &Config::engine_type},
+      {"engine.url", &Config::engine_url},
+      {"engine.prefix", &Config::engine_prefix},
+      {"engine.cluster", &Config::engine_cluster},
+      {"engine.connect_timeout", &Config::engine_connect_timeout},
+      {"engine.command_timeout", &Config::engine_command_timeout},
+      {"engine.position_check_interval", &Config::engine_position_check_interval},
       {"history.size", &Config::history_size},
       {"history.ttl", &Config::history_ttl},
       {"history.max_channels", &Config::max_channels},
@@ -225,6 +232,24 @@ std::string joined(const std::vector<std::string>& items) {
   return text;
 }
 
+// The Redis engine's settings, checked only when it is chosen.
+template <typename Check>
+void validate_redis(const Config& config, const Check& check) {
+  std::string problem;
+  check(config.engine_cluster.size() > 0 || redis::parse_redis_url(config.engine_url, problem).has_value(),
+        "engine.url", quoted(config.engine_url) + ": " + problem);
+  for (const auto& node : config.engine_cluster)
+    check(redis::parse_host_port(node, {}).has_value(), "engine.cluster", quoted(node) + " is not HOST:PORT");
+  bool plain =
+      !config.engine_prefix.empty() && config.engine_prefix.find_first_of("{} \t\r\n") == std::string::npos;
+  check(plain, "engine.prefix", "must be a non-empty name without braces or spaces");
+  for (auto [key, value] :
+       {std::pair{"engine.connect_timeout", config.engine_connect_timeout},
+        std::pair{"engine.command_timeout", config.engine_command_timeout},
+        std::pair{"engine.position_check_interval", config.engine_position_check_interval}})
+    check(value >= std::chrono::milliseconds(1), key, "must be at least 0.001 (seconds)");
+}
+
 // Checks of the final values, reported against the source that gave them.
 void validate(const Config& config, const Origins& origins) {
   auto check = [&origins](bool ok, const std::string& key, const std::string& problem) {
@@ -241,7 +266,8 @@ void validate(const Config& config, const Origins& origins) {
   check(is_log_level(config.log_level), "log.level",
         "unknown level " + quoted(config.log_level) + " (" + joined(log_levels()) + ")");
   check(is_engine_type(config.engine_type), "engine.type",
-        "unknown engine " + quoted(config.engine_type) + " (known: memory)");
+        "unknown engine " + quoted(config.engine_type) + " (known: memory, redis)");
+  if (config.engine_type == "redis") validate_redis(config, check);
   check(config.history_size > 0, "history.size", "must be at least 1");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");

@@ -57,6 +57,15 @@ CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
   add_setting_flag(*serve, flags, "--log-level", "log.level",
                    "Minimum level logged: trace, debug, info, warn, error, critical or off");
   add_setting_flag(*serve, flags, "--web-root", "http.web_root", "Serve web pages from this folder");
+  serve->add_option_function<std::string>(
+      "--engine",
+      [&flags](const std::string& value) {
+        bool url = value.starts_with("redis://");
+        flags.overrides["engine.type"] = url ? "redis" : value;
+        if (url) flags.overrides["engine.url"] = value;
+      },
+      "memory (the default), or a Redis URL redis://[user:password@]host:port[/db] (engine.type, "
+      "engine.url)");
   serve->add_flag_callback(
       "--ws-echo", [&flags] { flags.overrides["ws.echo"] = "true"; },
       "Enable the WebSocket echo endpoint /api/ws/echo (ws.echo), for conformance suites");

@@ -28,6 +28,13 @@ EngineConfig engine_config(const Config& config) {
   engine.channels.max_channels = config.max_channels;
   engine.channels.channel_idle_ms = to_ms(config.channel_idle_timeout);
   engine.channels.idempotency_window_ms = to_ms(config.idempotency_window);
+  engine.redis.url = config.engine_url;
+  engine.redis.prefix = config.engine_prefix;
+  engine.redis.cluster = config.engine_cluster;
+  engine.redis.connect_timeout = std::chrono::milliseconds(to_ms(config.engine_connect_timeout));
+  engine.redis.command_timeout = std::chrono::milliseconds(to_ms(config.engine_command_timeout));
+  engine.redis.position_check_interval =
+      std::chrono::milliseconds(to_ms(config.engine_position_check_interval));
   return engine;
 }
 

@@ -35,6 +35,8 @@ HttpResponse handle_health(Worker&, const HttpRequest&) {
 HttpResponse handle_ready(Worker& worker, const HttpRequest&) {
   if (worker.state().shutting_down)
     return json_response(http::status::service_unavailable, R"({"status":"shutting_down"})");
+  if (!worker.state().engine->ready())
+    return json_response(http::status::service_unavailable, R"({"status":"engine_unavailable"})");
   return json_response(http::status::ok, R"({"status":"ready"})");
 }
 

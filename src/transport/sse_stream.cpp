@@ -75,29 +75,25 @@ class SseStream final : public StreamConnection<Stream>,
   using typename Base::AfterLastWords;
 
  public:
-  SseStream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params)
-      : Base(std::move(stream), worker, std::move(slot), Transport::sse),
-        params_(std::move(params)),
-        opened_(Clock::now()) {}
+  SseStream(Stream stream, Worker& worker, ConnectionSlot slot, bool raw)
+      : Base(std::move(stream), worker, std::move(slot), Transport::sse), raw_(raw), opened_(Clock::now()) {}
 
-  void start() {
+  // The parameters are used here and not kept: a long-lived stream keeps only what it uses.
+  void start(SseParams params) {
     this->send_static(kResponseHead);
     this->send(sse::retry_field(worker_.config().sse_retry_ms));
-    parts_.resize(params_.channels.size());
-    feeds_.reserve(params_.channels.size());
-    for (std::size_t i = 0; i < params_.channels.size(); ++i) {
-      feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params_.channels[i], *this));
+    parts_.resize(params.channels.size());
+    feeds_.reserve(params.channels.size());
+    for (std::size_t i = 0; i < params.channels.size(); ++i) {
+      feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params.channels[i], *this));
       feeds_.back()->index = i;
-      if (params_.since[i]) parts_[i] = unresumed_part(*params_.since[i]);
+      if (params.since[i]) parts_[i] = unresumed_part(*params.since[i]);
     }
-    resumed_ = std::any_of(params_.since.begin(), params_.since.end(),
-                           [](auto& since) { return since.has_value(); });
+    resumed_ =
+        std::any_of(params.since.begin(), params.since.end(), [](auto& since) { return since.has_value(); });
     this->open();
     for (std::size_t i = 0; i < feeds_.size() && !this->closing(); ++i)
-      feeds_[i]->start(std::move(params_.since[i]));
-    // A long-lived stream keeps only what it uses.
-    std::vector<std::optional<ResumePoint>>().swap(params_.since);
-    std::vector<std::string>().swap(params_.channels);
+      feeds_[i]->start(std::move(params.since[i]));
   }
 
   void on_shutdown() override { end_stream("shutdown"); }
@@ -177,13 +173,13 @@ class SseStream final : public StreamConnection<Stream>,
 
   void enqueue_message(ChannelFeed& feed, const MessagePtr& message) {
     if (this->closing()) return;
-    const std::string& encoded = params_.raw ? message->sse_raw : message->sse;
+    const std::string& encoded = raw_ ? message->sse_raw : message->sse;
     bool queued;
     if (parts_.size() == 1) {
       queued = this->send(message, encoded);  // its id line is the message's cursor: shared bytes
     } else {
       parts_[feed.index] = message->cursor().to_string();
-      std::size_t body_at = params_.raw ? message->sse_raw_body_at : message->sse_body_at;
+      std::size_t body_at = raw_ ? message->sse_raw_body_at : message->sse_body_at;
       std::string_view body = std::string_view(encoded).substr(body_at);
       std::string id = id_line();
       if (!this->writer().queue.fits(id.size() + body.size())) return this->drop_slow_consumer();
@@ -211,12 +207,12 @@ class SseStream final : public StreamConnection<Stream>,
     return last;
   }
 
-  SseParams params_;
   std::vector<std::unique_ptr<ChannelFeed>> feeds_;
   std::vector<std::string> parts_;  // resume token part per channel
   std::size_t started_ = 0;
   std::vector<Held> held_;  // events that arrived before every channel had its start position
   Clock::time_point opened_;
+  bool raw_;              // format=raw: the payload itself as data
   bool resumed_ = false;  // the client gave a position to resume from
 };
 
@@ -224,9 +220,8 @@ class SseStream final : public StreamConnection<Stream>,
 
 template <typename Stream>
 void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params) {
-  auto sse =
-      std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), std::move(params));
-  sse->start();
+  auto sse = std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), params.raw);
+  sse->start(std::move(params));
 }
 
 template void start_sse_stream<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,

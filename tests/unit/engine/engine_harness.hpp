@@ -1,14 +1,18 @@
 // Test harness for engines: one io_context per worker, polled from the test's thread, and the events
 // each worker receives recorded. Every completion and event is checked to run on its worker's thread and
-// never inside the call that started it.
+// never inside the call that started it. An engine over the network (one that asks for position checks)
+// is started and awaited until ready, and draining waits until nothing has happened for a moment, so that
+// messages on their way from the server have arrived.
 #pragma once
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -40,19 +44,34 @@ class Workers {
       recorders_.push_back(std::make_unique<Recorder>(*this, static_cast<WorkerId>(i)));
     engine = make(std::move(executors));
     for (auto& recorder : recorders_) engine->attach(recorder->worker, *recorder);
+    networked_ = engine->position_check_interval().count() > 0;
+    if (networked_) start_and_wait_until_ready();
+  }
+  ~Workers() {
+    if (!networked_) return;
+    engine->stop();
+    drain();
   }
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
 
-  // Runs every context until none has work left.
+  // Runs every context until none has work left (over the network: until none has had any for
+  // kQuietPeriod).
   void drain() {
-    for (int round = 0; round < 1000; ++round) {
+    using Clock = std::chrono::steady_clock;
+    auto quiet_since = Clock::now();
+    for (int round = 0; round < 100000; ++round) {
       std::size_t ran = 0;
       for (auto& context : contexts) {
         context->restart();
         ran += context->poll();
       }
-      if (ran == 0) return;
+      if (ran > 0) {
+        quiet_since = Clock::now();
+        continue;
+      }
+      if (!networked_ || Clock::now() - quiet_since >= kQuietPeriod) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     ADD_FAILURE() << "the workers never went idle";
   }
@@ -94,6 +113,14 @@ class Workers {
   std::unique_ptr<Engine> engine;
 
  private:
+  static constexpr auto kQuietPeriod = std::chrono::milliseconds(40);
+
+  void start_and_wait_until_ready() {
+    engine->start();
+    for (int attempt = 0; attempt < 200 && !engine->ready(); ++attempt) drain();
+    ASSERT_TRUE(engine->ready()) << engine->description() << " never became ready";
+  }
+
   // Starts an operation with `start(completion)` and runs the workers until it answers, checking that
   // the answer comes later, on `worker`'s thread.
   template <typename Outcome, typename Start>
@@ -105,6 +132,7 @@ class Workers {
     });
     EXPECT_FALSE(result) << what << " answered inside the call";
     drain();
+    for (int attempt = 0; attempt < 100 && !result; ++attempt) drain();
     if (!result) {
       ADD_FAILURE() << what << " never answered";
       return {};
@@ -127,6 +155,7 @@ class Workers {
     WorkerId worker;
   };
   std::vector<std::unique_ptr<Recorder>> recorders_;
+  bool networked_ = false;
 };
 
 }  // namespace herald::testing

@@ -1,0 +1,91 @@
+// The Redis engine: channels live in Redis, shared by every herald node that uses the same server, so a
+// message published on any node reaches subscribers on all of them. Each worker has its own pipelined
+// connection for publishing and reading history (no thread hop, no lock), and the node has one pub/sub
+// connection, on the first worker's thread, subscribed to the topics of the channels its workers watch;
+// a message arriving there is decoded once and handed to every watching worker. Redis pub/sub may lose
+// messages (a dropped connection): the stream is the truth, and the hubs' position checks and the
+// position-check events after a reconnect make feeds read back whatever they missed.
+// docs/scaling.md describes deployments; redis_scripts.hpp the keys.
+#pragma once
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/redis/redis_client.hpp"
+#include "engine/redis/redis_scripts.hpp"
+#include "engine/redis/redis_subscriber.hpp"
+
+namespace herald {
+
+class RedisEngine final : public Engine, private redis::Subscriber::Events {
+ public:
+  // Throws std::invalid_argument when the configuration cannot work (a bad URL).
+  RedisEngine(std::vector<boost::asio::any_io_executor> executors, const EngineConfig& config);
+  ~RedisEngine() override;
+
+  void attach(WorkerId worker, EngineEvents& events) override;
+  void start() override;
+  void stop() override;
+  void publish(WorkerId from, PublishRequest request, PublishCompletion done) override;
+  void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
+  void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
+  void unwatch(WorkerId worker, std::string channel) override;
+  std::chrono::milliseconds position_check_interval() const override {
+    return config_.redis.position_check_interval;
+  }
+  bool ready() const override { return ready_.load(std::memory_order_relaxed); }
+  std::string description() const override;
+  std::size_t channel_count() const override { return watched_.load(std::memory_order_relaxed); }
+
+ private:
+  // The subscriber and the table of watched topics live on this worker's thread.
+  static constexpr WorkerId kSubscriberWorker = 0;
+
+  struct Waiting {
+    WorkerId worker;
+    WatchCompletion done;
+  };
+  struct Topic {
+    std::uint64_t watchers = 0;  // bit per worker (hence kMaxWorkers)
+    bool subscribed = false;     // Redis confirmed the subscription
+    bool resubscribing = false;  // the subscription was lost with the connection: check positions once back
+    std::vector<Waiting> waiting;
+  };
+  struct Worker {
+    std::unique_ptr<redis::Client> client;
+    EngineEvents* events = nullptr;
+    std::mt19937_64 random;  // for new epochs
+  };
+
+  // Subscriber::Events, on the subscriber's thread.
+  void on_subscribed(const std::string& topic) override;
+  void on_message(const std::string& topic, std::string payload) override;
+  void on_subscriber_state(bool up) override;
+
+  void watch_on_subscriber(WorkerId worker, std::string channel, WatchCompletion done);
+  void unwatch_on_subscriber(WorkerId worker, const std::string& channel);
+  void run_script(WorkerId from, const redis::Script& script, std::vector<std::string> keys_and_args,
+                  std::size_t key_count, Completion<redis::Result> done);
+  std::string new_epoch(WorkerId worker);
+  template <typename Function>
+  void run_on(WorkerId worker, Function&& function);
+  template <typename Outcome>
+  void complete_on(WorkerId worker, Completion<Outcome> done, Outcome outcome);
+
+  std::vector<boost::asio::any_io_executor> executors_;
+  EngineConfig config_;
+  redis::Endpoint endpoint_;
+  std::vector<Worker> workers_;
+  std::unique_ptr<redis::Subscriber> subscriber_;
+  std::unordered_map<std::string, Topic> topics_;  // by channel name
+  std::atomic<bool> ready_{false};
+  std::atomic<std::size_t> watched_{0};
+};
+
+}  // namespace herald
