@@ -117,6 +117,8 @@ class Engine {
   virtual std::string description() const = 0;
   // Channels this engine holds (for metrics).
   virtual std::size_t channel_count() const = 0;
+  // Appends the engine's own metrics (Prometheus text); called from any thread.
+  virtual void write_metrics(std::string&) const {}
 };
 
 }  // namespace herald

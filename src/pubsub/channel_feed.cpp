@@ -34,12 +34,13 @@ void ChannelFeed::on_watching() {
   read_history(std::move(since));
 }
 
-void ChannelFeed::on_watch_failed(const std::string& reason) {
+void ChannelFeed::on_watch_failed(EngineStatus status, const std::string& reason) {
   subscribed_ = false;  // the hub has let go of this feed already
-  fail(reason);
+  fail(status, reason);
 }
 
-void ChannelFeed::fail(const std::string& reason) {
+void ChannelFeed::fail(EngineStatus status, const std::string& reason) {
+  failure_ = status;
   stop();
   sink_.on_feed_failed(*this, reason);
 }
@@ -63,7 +64,16 @@ void ChannelFeed::read_history(std::optional<ResumePoint> since) {
 
 void ChannelFeed::on_history(HistoryOutcome outcome) {
   self_.reset();  // the answer's callback holds the token until it returns; idle feeds keep none
-  if (outcome.status != EngineStatus::ok) return fail(outcome.error);
+  if (outcome.status != EngineStatus::ok) {
+    if (!started_ || outcome.status != EngineStatus::unavailable) return fail(outcome.status, outcome.error);
+    // The feed was delivering: keep it, with its position, and read again once the engine is back.
+    reading_history_ = false;
+    repair_pending_ = true;
+    buffered_.clear();
+    return;
+  }
+  repair_pending_ = false;
+  if (repairing_) hub_.count_repaired(outcome.messages.size());
   if (!started_) {
     started_ = true;
     recovered_ = resuming_ && !outcome.gap;
@@ -90,6 +100,7 @@ void ChannelFeed::on_history(HistoryOutcome outcome) {
     return;
   }
   reading_history_ = false;
+  repairing_ = false;
   apply_buffered();
   if (subscribed_) sink_.on_feed_ready(*this);
 }
@@ -107,7 +118,7 @@ void ChannelFeed::apply_buffered() {
   for (const auto& message : buffered) {
     if (!subscribed_) return;
     if (!apply_live(message)) {
-      read_history(ResumePoint::from_cursor(position_));
+      repair();
       return;
     }
   }
@@ -122,7 +133,7 @@ void ChannelFeed::on_live(const MessagePtr& message) {
     return;
   }
   if (!apply_live(message)) {
-    read_history(ResumePoint::from_cursor(position_));
+    repair();
     return;
   }
   if (subscribed_) sink_.on_feed_ready(*this);
@@ -130,8 +141,14 @@ void ChannelFeed::on_live(const MessagePtr& message) {
 
 void ChannelFeed::on_position(const Cursor& position) {
   if (!started_ || reading_history_) return;
-  if (position.epoch == position_.epoch && position.offset <= position_.offset) return;
-  read_history(ResumePoint::from_cursor(position_));  // the live path lost something: read it back
+  bool behind = position.epoch != position_.epoch || position.offset > position_.offset;
+  if (!behind && !repair_pending_) return;
+  repair();  // the live path lost something: read it back
+}
+
+void ChannelFeed::repair() {
+  repairing_ = true;
+  read_history(ResumePoint::from_cursor(position_));
 }
 
 bool ChannelFeed::apply_live(const MessagePtr& message) {

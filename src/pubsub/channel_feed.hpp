@@ -3,7 +3,9 @@
 // waits until the hub's watch of the channel is confirmed, then reads history; while it reads it buffers
 // live messages, then merges them. Any hole or epoch change in the live flow, and any position check
 // showing messages it has not seen, sends it back to history, which either fills the hole or reports the
-// loss as a gap. Every transport (SSE, long polling, WebSocket) subscribes through this class.
+// loss as a gap. Once started, a feed outlives an engine that is unavailable for a while: a read that
+// fails then is tried again at the next position check or live message. Every transport (SSE, long
+// polling, WebSocket) subscribes through this class.
 #pragma once
 #include <memory>
 #include <optional>
@@ -52,6 +54,8 @@ class ChannelFeed final : public Subscriber {
   bool started() const { return started_; }
   // Whether the feed resumed from a position the client gave without a gap (valid once started).
   bool recovered() const { return recovered_; }
+  // How the engine failed the feed (after on_feed_failed).
+  EngineStatus failure() const { return failure_; }
   // Whether the last history read left messages for another read (the feed is still catching up).
   bool catching_up() const { return history_has_more_; }
   // Index of this feed in its owner's list of feeds (for the owner's use).
@@ -59,12 +63,14 @@ class ChannelFeed final : public Subscriber {
 
   // Subscriber (the hub).
   void on_watching() override;
-  void on_watch_failed(const std::string& reason) override;
+  void on_watch_failed(EngineStatus status, const std::string& reason) override;
   void on_live(const MessagePtr& message) override;
   void on_position(const Cursor& position) override;
 
  private:
-  void fail(const std::string& reason);
+  void fail(EngineStatus status, const std::string& reason);
+  // Reads back from history what the live flow did not bring (a hole, a new epoch, a position ahead).
+  void repair();
   void read_history(std::optional<ResumePoint> since);
   void on_history(HistoryOutcome outcome);
   Cursor start_position(const HistoryOutcome& outcome) const;
@@ -87,6 +93,9 @@ class ChannelFeed final : public Subscriber {
   std::unique_ptr<ResumePoint>
       since_;  // where to resume once the watch is confirmed (a started feed holds none)
   bool buffer_overflowed_ = false;
+  bool repairing_ = false;       // the running reads fill what the live flow lost
+  bool repair_pending_ = false;  // a read after a hole failed while the engine was unavailable: retry
+  EngineStatus failure_ = EngineStatus::ok;
   std::vector<MessagePtr> buffered_;
   std::shared_ptr<ChannelFeed*>
       self_;  // while a history read runs: cleared on destruction, guards its answer

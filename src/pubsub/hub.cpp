@@ -41,7 +41,7 @@ void Hub::on_watched(const std::string& channel, std::uint64_t watch_id, const W
     if (subscriber == nullptr) continue;
     listeners.subscribers[i] = nullptr;
     ++listeners.removed;
-    subscriber->on_watch_failed(outcome.error);
+    subscriber->on_watch_failed(outcome.status, outcome.error);
   }
   --listeners.notifying;
   if (listeners.notifying == 0) {

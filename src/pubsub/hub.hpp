@@ -6,6 +6,7 @@
 // messages, the hub checks the position of every watched channel as often as the engine asks and tells
 // the subscribers, which read again what they missed.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -23,8 +24,8 @@ class Subscriber {
  public:
   // The engine confirmed the watch (at once, inside Hub::add, when the channel was watched already).
   virtual void on_watching() = 0;
-  // The engine refused the watch; the subscriber is no longer in the hub.
-  virtual void on_watch_failed(const std::string& reason) = 0;
+  // The engine refused the watch (`status` says how); the subscriber is no longer in the hub.
+  virtual void on_watch_failed(EngineStatus status, const std::string& reason) = 0;
   // A live message of the channel.
   virtual void on_live(const MessagePtr& message) = 0;
   // The channel's current position, from a position check: messages up to it exist.
@@ -55,6 +56,9 @@ class Hub final : public EngineEvents {
   void tick(std::chrono::steady_clock::time_point now);
 
   std::size_t channel_count() const { return channels_.size(); }
+  // Messages the feeds read back from history after the live flow lost them (any thread may read it).
+  void count_repaired(std::size_t messages) { repaired_.fetch_add(messages, std::memory_order_relaxed); }
+  std::uint64_t repaired() const { return repaired_.load(std::memory_order_relaxed); }
   WorkerId worker() const { return worker_; }
   Engine& engine() { return engine_; }
 
@@ -81,6 +85,7 @@ class Hub final : public EngineEvents {
   std::unordered_map<std::string, Listeners> channels_;
   std::uint64_t last_watch_id_ = 0;
   std::chrono::steady_clock::time_point last_position_check_{};
+  std::atomic<std::uint64_t> repaired_{0};
 };
 
 }  // namespace herald

@@ -10,14 +10,6 @@ void MetricsShard::http_response(unsigned status) {
   add(http_responses_[slot], 1);
 }
 
-void MetricsShard::publish_duration(double seconds) {
-  std::size_t bucket = 0;
-  while (bucket < kPublishBuckets.size() && seconds > kPublishBuckets[bucket]) ++bucket;
-  add(publish_buckets_[bucket], 1);
-  add(publish_count_, 1);
-  add(publish_sum_, seconds);
-}
-
 namespace {
 
 template <typename Read>
@@ -27,13 +19,12 @@ auto sum(const std::vector<const MetricsShard*>& shards, Read read) {
   return total;
 }
 
-void header(std::string& out, const char* name, const char* type, const char* help) {
-  out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
-}
+using prometheus::header;
 
 }  // namespace
 
-std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::size_t channel_count) {
+std::string render_metrics(const std::vector<const MetricsShard*>& shards, const Engine& engine,
+                           std::uint64_t repaired) {
   std::string out;
   auto load = [](const auto& atomic) { return atomic.load(std::memory_order_relaxed); };
 
@@ -69,21 +60,21 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::
     out += fmt::format("herald_http_requests_total{{code=\"{}\"}} {}\n", classes[c],
                        sum(shards, [&](const MetricsShard& s) { return load(s.http_responses_[c]); }));
 
-  header(out, "herald_publish_duration_seconds", "histogram", "Time from a publish request to its result.");
-  std::uint64_t cumulative = 0;
-  for (std::size_t b = 0; b <= MetricsShard::kPublishBuckets.size(); ++b) {
-    cumulative += sum(shards, [&](const MetricsShard& s) { return load(s.publish_buckets_[b]); });
-    std::string le = b < MetricsShard::kPublishBuckets.size()
-                         ? fmt::format("{}", MetricsShard::kPublishBuckets[b])
-                         : std::string("+Inf");
-    out += fmt::format("herald_publish_duration_seconds_bucket{{le=\"{}\"}} {}\n", le, cumulative);
-  }
-  out += fmt::format("herald_publish_duration_seconds_sum {}\n",
-                     sum(shards, [&](const MetricsShard& s) { return load(s.publish_sum_); }));
-  out += fmt::format("herald_publish_duration_seconds_count {}\n", cumulative);
+  std::vector<const prometheus::Histogram*> publish_parts;
+  for (const auto* shard : shards) publish_parts.push_back(&shard->publish_durations_);
+  prometheus::Histogram::write(out, "herald_publish_duration_seconds",
+                               "Time from a publish request to its result.", publish_parts);
 
   header(out, "herald_channels", "gauge", "Channels held by the engine.");
-  out += fmt::format("herald_channels {}\n", channel_count);
+  out += fmt::format("herald_channels {}\n", engine.channel_count());
+
+  header(out, "herald_engine_up", "gauge", "1 while the engine can serve requests, else 0.");
+  out += fmt::format("herald_engine_up {}\n", engine.ready() ? 1 : 0);
+
+  header(out, "herald_messages_repaired_total", "counter",
+         "Messages read back from history after the live flow lost them (a hole, a reconnect).");
+  out += fmt::format("herald_messages_repaired_total {}\n", repaired);
+  engine.write_metrics(out);
   return out;
 }
 

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/engine.hpp"
+#include "protocol/prometheus.hpp"
+
 namespace herald {
 
 enum class Transport { http, sse, longpoll, ws, count };
@@ -14,9 +17,6 @@ enum class Delivery { sse, longpoll, history, ws, count };
 
 class MetricsShard {
  public:
-  static constexpr std::array<double, 10> kPublishBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
-                                                             0.005,  0.01,    0.025,  0.1,   1.0};
-
   void connection_opened(Transport t) { add(connections_[index(t)], 1); }
   void connection_closed(Transport t) { add(connections_[index(t)], -1); }
   void published(std::uint64_t n = 1) { add(published_, n); }
@@ -24,10 +24,10 @@ class MetricsShard {
   void gap() { add(gaps_, 1); }
   void slow_consumer() { add(slow_consumers_, 1); }
   void http_response(unsigned status);
-  void publish_duration(double seconds);
+  void publish_duration(double seconds) { publish_durations_.observe(seconds); }
 
  private:
-  friend std::string render_metrics(const std::vector<const MetricsShard*>&, std::size_t);
+  friend std::string render_metrics(const std::vector<const MetricsShard*>&, const Engine&, std::uint64_t);
   template <typename Enum>
   static std::size_t index(Enum e) {
     return static_cast<std::size_t>(e);
@@ -43,12 +43,11 @@ class MetricsShard {
   std::atomic<std::uint64_t> gaps_{0};
   std::atomic<std::uint64_t> slow_consumers_{0};
   std::array<std::atomic<std::uint64_t>, 3> http_responses_{};  // 2xx (and 1xx/3xx), 4xx, 5xx
-  std::array<std::atomic<std::uint64_t>, kPublishBuckets.size() + 1> publish_buckets_{};
-  std::atomic<std::uint64_t> publish_count_{0};
-  std::atomic<double> publish_sum_{0};
+  prometheus::Histogram publish_durations_;
 };
 
-// Prometheus text exposition of all shards plus engine-wide gauges.
-std::string render_metrics(const std::vector<const MetricsShard*>& shards, std::size_t channel_count);
+// Prometheus text exposition of all shards, the engine's figures and the messages the feeds repaired.
+std::string render_metrics(const std::vector<const MetricsShard*>& shards, const Engine& engine,
+                           std::uint64_t repaired);
 
 }  // namespace herald

@@ -103,7 +103,9 @@ int run_server(const Config& config) {
   state.render_metrics = [&workers, &engine] {
     std::vector<const MetricsShard*> shards;
     for (const auto& worker : workers) shards.push_back(&worker->metrics());
-    return render_metrics(shards, engine.channel_count());
+    std::uint64_t repaired = 0;
+    for (const auto& worker : workers) repaired += worker->hub().repaired();
+    return render_metrics(shards, engine, repaired);
   };
   for (auto& worker : workers) worker->attach(engine);
 

@@ -129,7 +129,7 @@ void ClientSession::on_feed_failed(ChannelFeed& feed, const std::string& reason)
   auto it = find(feed.channel());
   if (it == subscriptions_.end()) return;
   spdlog::warn("subscription to {} ended: {}", feed.channel(), reason);
-  reply_error(it->reply_id, engine_error(reason));  // the subscribe's id, answered before or not
+  reply_error(it->reply_id, engine_error(feed.failure(), reason));  // the subscribe's id, answered or not
   retire(it);
 }
 

@@ -6,11 +6,15 @@
 
 namespace herald {
 
-ApiError engine_error(const std::string& reason) { return unavailable_error(reason); }
+ApiError engine_error(EngineStatus status, const std::string& reason) {
+  if (status == EngineStatus::unavailable)
+    return {http::status::service_unavailable, "engine_unavailable", reason};
+  return unavailable_error(reason);
+}
 
 Parsed<std::string> history_result(MetricsShard& metrics, const std::string& channel,
                                    const HistoryOutcome& outcome) {
-  if (outcome.status != EngineStatus::ok) return engine_error(outcome.error);
+  if (outcome.status != EngineStatus::ok) return engine_error(outcome.status, outcome.error);
   metrics.delivered(Delivery::history, outcome.messages.size());
   if (outcome.gap) metrics.gap();
   return poll_response_json(channel, outcome.messages, outcome.cursor, outcome.gap, outcome.more);
@@ -18,7 +22,7 @@ Parsed<std::string> history_result(MetricsShard& metrics, const std::string& cha
 
 Parsed<std::string> publish_result(MetricsShard& metrics, const std::string& channel,
                                    const PublishOutcome& outcome) {
-  if (outcome.status != EngineStatus::ok) return engine_error(outcome.error);
+  if (outcome.status != EngineStatus::ok) return engine_error(outcome.status, outcome.error);
   if (!outcome.duplicate) metrics.published();
   return publish_result_json(channel, outcome);
 }

@@ -9,8 +9,9 @@
 
 namespace herald {
 
-// 503 unavailable for an engine that refused or could not serve (docs/protocol.md, Errors).
-ApiError engine_error(const std::string& reason);
+// 503 engine_unavailable for an engine that cannot serve now (its server unreachable), 503 unavailable
+// for one that refused the request (such as the channel limit); docs/protocol.md, Errors.
+ApiError engine_error(EngineStatus status, const std::string& reason);
 
 // {"channel","messages","cursor","gap","more"}, counting the messages delivered and the gap; or the
 // engine's error.

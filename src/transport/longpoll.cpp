@@ -4,6 +4,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "session/engine_results.hpp"
+
 namespace herald {
 namespace asio = boost::asio;
 
@@ -24,8 +26,8 @@ void LongPollWait::on_feed_ready(ChannelFeed&) {
   if (!messages_.empty() || gap_ || timed_out_) finish();
 }
 
-void LongPollWait::on_feed_failed(ChannelFeed&, const std::string& reason) {
-  failure_ = reason;
+void LongPollWait::on_feed_failed(ChannelFeed& feed, const std::string& reason) {
+  failure_ = engine_error(feed.failure(), reason);
   finish();
 }
 
@@ -47,7 +49,7 @@ asio::awaitable<void> LongPollWait::wait() {
 }
 
 HttpResponse LongPollWait::response() const {
-  if (failure_) return error_response(unavailable_error(*failure_));
+  if (failure_) return error_response(*failure_);
   std::vector<MessagePtr> messages = messages_;
   if (messages.size() > params_.limit) messages.resize(params_.limit);
   Cursor cursor;

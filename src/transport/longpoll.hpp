@@ -42,7 +42,7 @@ class LongPollWait final : public FeedSink {
   boost::asio::steady_timer timer_;
   std::vector<MessagePtr> messages_;
   std::optional<Gap> gap_;
-  std::optional<std::string> failure_;
+  std::optional<ApiError> failure_;
   bool finished_ = false;
   bool timed_out_ = false;  // the timeout passed; the first history answer ends the wait
   bool client_gone_ = false;

@@ -39,6 +39,7 @@ void Client::complete_later(Completion<Result> done, Result result) {
 void Client::on_reply(Reply reply) {
   if (pending_.empty()) return;  // a reply nobody waits for: ignore it
   Completion<Result> done = std::move(pending_.front().done);
+  durations_.observe(std::chrono::duration<double>(Clock::now() - pending_.front().sent).count());
   pending_.pop_front();
   std::move(done)(Result{true, std::move(reply), {}});
 }

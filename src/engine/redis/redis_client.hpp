@@ -12,6 +12,7 @@
 
 #include "engine/completion.hpp"
 #include "engine/redis/redis_link.hpp"
+#include "protocol/prometheus.hpp"
 
 namespace herald::redis {
 
@@ -35,6 +36,8 @@ class Client final : private Link::Owner {
   bool up() const { return link_.up(); }
   const Endpoint& endpoint() const { return link_.endpoint(); }
   std::uint64_t failures() const { return link_.failures(); }
+  // Time from sending each command to its reply.
+  const prometheus::Histogram& durations() const { return durations_; }
 
   // Sends a formatted command (format_command). `done` runs on this client's executor, never inside
   // the call.
@@ -59,6 +62,7 @@ class Client final : private Link::Owner {
   std::deque<Pending> pending_;  // sent, waiting for their replies, oldest first
   boost::asio::steady_timer deadline_;
   bool deadline_armed_ = false;
+  prometheus::Histogram durations_;
 };
 
 }  // namespace herald::redis

@@ -113,6 +113,20 @@ void RedisEngine::complete_on(WorkerId worker, Completion<Outcome> done, Outcome
   });
 }
 
+void RedisEngine::write_metrics(std::string& out) const {
+  std::vector<const prometheus::Histogram*> durations;
+  std::uint64_t failures = subscriber_->failures();
+  for (const auto& worker : workers_) {
+    durations.push_back(&worker.client->durations());
+    failures += worker.client->failures();
+  }
+  prometheus::Histogram::write(out, "herald_engine_command_duration_seconds",
+                               "Time from sending a command to Redis to its reply.", durations);
+  prometheus::header(out, "herald_engine_reconnects_total", "counter",
+                     "Connections to Redis lost or not made (each is made again).");
+  out += "herald_engine_reconnects_total " + std::to_string(failures) + "\n";
+}
+
 void RedisEngine::attach(WorkerId worker, EngineEvents& events) { workers_.at(worker).events = &events; }
 
 void RedisEngine::start() {

@@ -42,6 +42,7 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   bool ready() const override { return ready_.load(std::memory_order_relaxed); }
   std::string description() const override;
   std::size_t channel_count() const override { return watched_.load(std::memory_order_relaxed); }
+  void write_metrics(std::string& out) const override;
 
  private:
   // The subscriber and the table of watched topics live on this worker's thread.

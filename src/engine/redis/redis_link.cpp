@@ -148,7 +148,7 @@ void Link::fail(const std::string& reason) {
   if (state_ == State::stopped || state_ == State::waiting) return;
   bool was_up = state_ == State::up;
   ++generation_;
-  ++failures_;
+  failures_.fetch_add(1, std::memory_order_relaxed);
   timer_.cancel();
   close_socket();
   state_ = State::waiting;

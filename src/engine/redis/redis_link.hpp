@@ -6,6 +6,7 @@
 // (RedisSubscriber).
 #pragma once
 #include <array>
+#include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -56,8 +57,8 @@ class Link {
   void fail(const std::string& reason);
   const Endpoint& endpoint() const { return endpoint_; }
   const Timeouts& timeouts() const { return timeouts_; }
-  // Connections lost (or not made) since start.
-  std::uint64_t failures() const { return failures_; }
+  // Connections lost (or not made) since start; any thread may read it.
+  std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
 
  private:
   enum class State { idle, connecting, handshake, up, waiting, stopped };
@@ -93,7 +94,7 @@ class Link {
   int handshake_replies_ = 0;     // replies still expected for AUTH and SELECT
   std::uint64_t generation_ = 0;  // a handler of an earlier connection sees another number and stops
   unsigned attempt_ = 0;          // connection attempts that failed in a row
-  std::uint64_t failures_ = 0;
+  std::atomic<std::uint64_t> failures_{0};
   std::minstd_rand random_;
 };
 

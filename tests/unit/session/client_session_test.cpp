@@ -14,8 +14,8 @@ namespace herald {
 namespace {
 namespace json = boost::json;
 
-// The memory engine, but history reads fail once `fail_history` is set (as an engine that lost its
-// connection would).
+// The memory engine, but history reads fail with `failure` once `fail_history` is set (unavailable: as
+// an engine that lost its connection would; rejected: as one that refuses the channel).
 class FlakyEngine final : public Engine {
  public:
   explicit FlakyEngine(boost::asio::any_io_executor executor) : inner_({executor}, MemoryEngineConfig{}) {}
@@ -27,8 +27,8 @@ class FlakyEngine final : public Engine {
   }
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override {
     if (!fail_history) return inner_.history(from, std::move(request), std::move(done));
-    inner_.history(from, std::move(request), [done = std::move(done)](HistoryOutcome) mutable {
-      std::move(done)(HistoryOutcome{EngineStatus::unavailable, "connection lost", {}, {}, {}, false});
+    inner_.history(from, std::move(request), [this, done = std::move(done)](HistoryOutcome) mutable {
+      std::move(done)(HistoryOutcome{failure, "engine trouble", {}, {}, {}, false});
     });
   }
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override {
@@ -41,6 +41,7 @@ class FlakyEngine final : public Engine {
   std::size_t channel_count() const override { return inner_.channel_count(); }
 
   bool fail_history = false;
+  EngineStatus failure = EngineStatus::unavailable;
 
  private:
   MemoryEngine inner_;
@@ -160,12 +161,12 @@ TEST_F(ClientSessionTest, UnsubscribingBeforeTheSubscriptionStartsCancelsIt) {
   EXPECT_EQ(session.subscription_count(), 0u);
 }
 
-TEST_F(ClientSessionTest, ASubscriptionTheEngineCannotServeAnyMoreEndsWithItsSubscribesId) {
-  allow_publishing();
+TEST_F(ClientSessionTest, ASubscriptionTheEngineRefusesEndsWithItsSubscribesId) {
   ClientSession session(worker, output);
   command(session, R"({"id":"sub-1","op":"subscribe","channel":"chat.x"})");
   engine.fail_history = true;
-  // A hole in the live flow sends the feed back to history, which now fails.
+  engine.failure = EngineStatus::rejected;
+  // A hole in the live flow sends the feed back to history, which now refuses.
   worker.hub().on_message(make_message("chat.x", "zzzzzzzz", 5, 0, "message", "1"));
   run();
   ASSERT_FALSE(output.texts.empty());
@@ -175,6 +176,30 @@ TEST_F(ClientSessionTest, ASubscriptionTheEngineCannotServeAnyMoreEndsWithItsSub
   EXPECT_EQ(last.at("error").at("code"), "unavailable");
   EXPECT_EQ(session.subscription_count(), 0u);
   session.release_retired();
+}
+
+TEST_F(ClientSessionTest, ASubscriptionOutlivesAnUnavailableEngineAndCatchesUp) {
+  allow_publishing();
+  ClientSession session(worker, output);
+  command(session, R"({"id":1,"op":"subscribe","channel":"chat.y"})");
+  command(session, R"({"id":2,"op":"publish","channel":"chat.y","data":1})");
+  engine.fail_history = true;  // unavailable
+  Cursor first = {};
+  for (const auto& text : output.texts)
+    if (text.as_object().contains("op")) first = Cursor{std::string(text.at("epoch").as_string()), 1};
+  // Message 3 arrives while message 2 was lost: the read that would fill the hole fails.
+  worker.hub().on_message(make_message("chat.y", first.epoch, 3, 0, "message", "3"));
+  run();
+  EXPECT_EQ(session.subscription_count(), 1u) << "the subscription stays";
+  EXPECT_FALSE(output.texts.back().as_object().contains("error"));
+  // The engine is back: the next position check repairs the hole with what history holds.
+  engine.fail_history = false;
+  command(session, R"({"id":3,"op":"publish","channel":"chat.y","data":2})");
+  command(session, R"({"id":4,"op":"publish","channel":"chat.y","data":3})");
+  std::vector<std::int64_t> offsets;
+  for (const auto& text : output.texts)
+    if (text.as_object().contains("op")) offsets.push_back(text.at("offset").to_number<std::int64_t>());
+  EXPECT_EQ(offsets, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
 TEST_F(ClientSessionTest, AnEndedSessionSaysNothingMore) {
