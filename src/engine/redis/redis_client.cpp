@@ -8,11 +8,12 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 Client::Client(asio::any_io_executor executor, Endpoint endpoint, Timeouts timeouts,
-               std::function<void(bool)> on_state)
+               std::function<void(bool)> on_state, prometheus::Histogram* durations)
     : executor_(executor),
       link_(executor, std::move(endpoint), timeouts, *this),
       on_state_(std::move(on_state)),
-      deadline_(executor) {}
+      deadline_(executor),
+      durations_(durations) {}
 
 void Client::stop() {
   link_.stop();
@@ -20,13 +21,18 @@ void Client::stop() {
   fail_all("the server is shutting down");
 }
 
-void Client::command(std::string formatted, Completion<Result> done) {
+void Client::command(std::string_view formatted, Completion<Result> done, bool asking) {
   if (!link_.up()) {
     return complete_later(std::move(done),
                           Result{false, {}, "redis " + link_.endpoint().to_string() + " is unreachable"});
   }
-  pending_.push_back(Pending{std::move(done), Clock::now()});
-  link_.send(std::move(formatted));
+  auto now = Clock::now();
+  if (asking) {
+    pending_.push_back(Pending{{}, now});
+    link_.send(format_command({"ASKING"}));
+  }
+  pending_.push_back(Pending{std::move(done), now});
+  link_.send(formatted);
   watch_deadline();
 }
 
@@ -39,9 +45,10 @@ void Client::complete_later(Completion<Result> done, Result result) {
 void Client::on_reply(Reply reply) {
   if (pending_.empty()) return;  // a reply nobody waits for: ignore it
   Completion<Result> done = std::move(pending_.front().done);
-  durations_.observe(std::chrono::duration<double>(Clock::now() - pending_.front().sent).count());
+  if (durations_ != nullptr)
+    durations_->observe(std::chrono::duration<double>(Clock::now() - pending_.front().sent).count());
   pending_.pop_front();
-  std::move(done)(Result{true, std::move(reply), {}});
+  if (done) std::move(done)(Result{true, std::move(reply), {}});
 }
 
 void Client::on_link_up() {
@@ -56,7 +63,8 @@ void Client::on_link_down(const std::string& reason) {
 void Client::fail_all(const std::string& reason) {
   std::deque<Pending> failed;
   failed.swap(pending_);
-  for (auto& pending : failed) complete_later(std::move(pending.done), Result{false, {}, reason});
+  for (auto& pending : failed)
+    if (pending.done) complete_later(std::move(pending.done), Result{false, {}, reason});
 }
 
 // One timer watches the oldest command: when it is older than the command timeout the connection is

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/completion.hpp"
 #include "engine/redis/redis_link.hpp"
@@ -26,8 +27,9 @@ struct Result {
 class Client final : private Link::Owner {
  public:
   // `on_state(up)` runs whenever the connection comes up or goes down.
+  // `durations`, when given, records the time of every command (a histogram shared with other clients).
   Client(boost::asio::any_io_executor executor, Endpoint endpoint, Timeouts timeouts,
-         std::function<void(bool up)> on_state = {});
+         std::function<void(bool up)> on_state = {}, prometheus::Histogram* durations = nullptr);
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
@@ -36,16 +38,14 @@ class Client final : private Link::Owner {
   bool up() const { return link_.up(); }
   const Endpoint& endpoint() const { return link_.endpoint(); }
   std::uint64_t failures() const { return link_.failures(); }
-  // Time from sending each command to its reply.
-  const prometheus::Histogram& durations() const { return durations_; }
 
-  // Sends a formatted command (format_command). `done` runs on this client's executor, never inside
-  // the call.
-  void command(std::string formatted, Completion<Result> done);
+  // Sends a formatted command (format_command), after ASKING when `asking` (a cluster's ASK
+  // redirection). `done` runs on this client's executor, never inside the call.
+  void command(std::string_view formatted, Completion<Result> done, bool asking = false);
 
  private:
   struct Pending {
-    Completion<Result> done;
+    Completion<Result> done;  // empty: the reply to an ASKING, not handed on
     std::chrono::steady_clock::time_point sent;
   };
 
@@ -62,7 +62,7 @@ class Client final : private Link::Owner {
   std::deque<Pending> pending_;  // sent, waiting for their replies, oldest first
   boost::asio::steady_timer deadline_;
   bool deadline_armed_ = false;
-  prometheus::Histogram durations_;
+  prometheus::Histogram* durations_;
 };
 
 }  // namespace herald::redis

@@ -82,23 +82,38 @@ RedisEngine::RedisEngine(std::vector<asio::any_io_executor> executors, const Eng
     throw std::invalid_argument("the redis engine needs 1 to 64 workers");
   std::string problem;
   auto endpoint = redis::parse_redis_url(config.redis.url, problem);
-  if (!endpoint) throw std::invalid_argument("engine.url: " + problem);
-  endpoint_ = *endpoint;
+  if (!endpoint && config.redis.cluster.empty()) throw std::invalid_argument("engine.url: " + problem);
+  if (endpoint) endpoint_ = *endpoint;
   redis::Timeouts timeouts{config.redis.connect_timeout, config.redis.command_timeout};
   std::random_device seed;
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    workers_[i].client = std::make_unique<redis::Client>(executors_[i], endpoint_, timeouts);
+    std::function<void()> on_change;
+    if (i == kSubscriberWorker) on_change = [this] { on_topology_change(); };
+    workers_[i].router =
+        std::make_unique<redis::Router>(executors_[i], endpoint_, seeds(), timeouts, on_change);
     workers_[i].random.seed(seed());
   }
-  redis::Subscriber::Events& events = *this;
-  subscriber_ =
-      std::make_unique<redis::Subscriber>(executors_[kSubscriberWorker], endpoint_, timeouts, events);
+}
+
+std::vector<redis::Endpoint> RedisEngine::seeds() const {
+  std::vector<redis::Endpoint> nodes;
+  for (const auto& node : config_.redis.cluster) {
+    auto parsed = redis::parse_host_port(node, endpoint_);
+    if (!parsed) throw std::invalid_argument("engine.cluster: \"" + node + "\" is not HOST:PORT");
+    nodes.push_back(*parsed);
+  }
+  return nodes;
 }
 
 RedisEngine::~RedisEngine() = default;
 
 std::string RedisEngine::description() const {
-  return "redis engine at " + endpoint_.to_string() + " (key prefix \"" + config_.redis.prefix + "\")";
+  std::string where = endpoint_.to_string();
+  if (!config_.redis.cluster.empty()) {
+    where = "the redis cluster of";
+    for (const auto& node : config_.redis.cluster) where += " " + node;
+  }
+  return "redis engine at " + where + " (key prefix \"" + config_.redis.prefix + "\")";
 }
 
 template <typename Function>
@@ -115,10 +130,10 @@ void RedisEngine::complete_on(WorkerId worker, Completion<Outcome> done, Outcome
 
 void RedisEngine::write_metrics(std::string& out) const {
   std::vector<const prometheus::Histogram*> durations;
-  std::uint64_t failures = subscriber_->failures();
+  std::uint64_t failures = subscriber_failures_.load(std::memory_order_relaxed);
   for (const auto& worker : workers_) {
-    durations.push_back(&worker.client->durations());
-    failures += worker.client->failures();
+    durations.push_back(&worker.router->durations());
+    failures += worker.router->failures();
   }
   prometheus::Histogram::write(out, "herald_engine_command_duration_seconds",
                                "Time from sending a command to Redis to its reply.", durations);
@@ -131,14 +146,36 @@ void RedisEngine::attach(WorkerId worker, EngineEvents& events) { workers_.at(wo
 
 void RedisEngine::start() {
   for (WorkerId worker = 0; worker < workers_.size(); ++worker)
-    run_on(worker, [this, worker] { workers_[worker].client->start(); });
-  run_on(kSubscriberWorker, [this] { subscriber_->start(); });
+    run_on(worker, [this, worker] { workers_[worker].router->start(); });
+  run_on(kSubscriberWorker, [this] {
+    started_ = true;
+    if (!workers_[kSubscriberWorker].router->cluster())
+      subscriber_for(workers_[kSubscriberWorker].router->node_of(""));
+  });
 }
 
 void RedisEngine::stop() {
   for (WorkerId worker = 0; worker < workers_.size(); ++worker)
-    run_on(worker, [this, worker] { workers_[worker].client->stop(); });
-  run_on(kSubscriberWorker, [this] { subscriber_->stop(); });
+    run_on(worker, [this, worker] { workers_[worker].router->stop(); });
+  run_on(kSubscriberWorker, [this] {
+    started_ = false;
+    for (auto& [node, subscriber] : subscribers_) subscriber->stop();
+  });
+}
+
+redis::Subscriber& RedisEngine::subscriber_for(const std::string& node) {
+  auto it = subscribers_.find(node);
+  if (it != subscribers_.end()) return *it->second;
+  redis::Endpoint endpoint = endpoint_;
+  if (!config_.redis.cluster.empty()) endpoint = redis::parse_host_port(node, endpoint_).value_or(endpoint_);
+  redis::Timeouts timeouts{config_.redis.connect_timeout, config_.redis.command_timeout};
+  redis::Subscriber::Events& events = *this;
+  auto subscriber =
+      std::make_unique<redis::Subscriber>(executors_[kSubscriberWorker], endpoint, timeouts, events);
+  redis::Subscriber& made = *subscriber;
+  subscribers_.emplace(node, std::move(subscriber));
+  if (started_) made.start();
+  return made;
 }
 
 std::string RedisEngine::new_epoch(WorkerId worker) {
@@ -158,14 +195,17 @@ void RedisEngine::run_script(WorkerId from, const redis::Script& script, std::ve
     for (const auto& param : rest) argv.push_back(param);
     return redis::format_command(argv);
   };
-  redis::Client& client = *workers_[from].client;
+  redis::Router& router = *workers_[from].router;
+  std::string key = params.front();  // every key of a channel is in its slot
   std::string evalsha = format("EVALSHA", script.sha1, params);
-  client.command(std::move(evalsha), [&client, &script, format, params = std::move(params),
-                                      done = std::move(done)](Result result) mutable {
-    bool unknown = result.ok && result.reply.is_error() && result.reply.text.starts_with("NOSCRIPT");
-    if (!unknown) return std::move(done)(std::move(result));
-    client.command(format("EVAL", script.source, params), std::move(done));  // loads it for next time
-  });
+  router.command(key, std::move(evalsha),
+                 [&router, &script, format, key, params = std::move(params),
+                  done = std::move(done)](Result result) mutable {
+                   bool unknown =
+                       result.ok && result.reply.is_error() && result.reply.text.starts_with("NOSCRIPT");
+                   if (!unknown) return std::move(done)(std::move(result));
+                   router.command(key, format("EVAL", script.source, params), std::move(done));  // loads it
+                 });
 }
 
 void RedisEngine::publish(WorkerId from, PublishRequest request, PublishCompletion done) {
@@ -267,7 +307,7 @@ void RedisEngine::watch(WorkerId worker, std::string channel, WatchCompletion do
 }
 
 void RedisEngine::watch_on_subscriber(WorkerId worker, std::string channel, WatchCompletion done) {
-  if (!subscriber_->up()) {
+  if (!ready()) {
     std::string reason = "redis " + endpoint_.to_string() + " is unreachable";
     return complete_on(worker, std::move(done), WatchOutcome{EngineStatus::unavailable, std::move(reason)});
   }
@@ -278,8 +318,15 @@ void RedisEngine::watch_on_subscriber(WorkerId worker, std::string channel, Watc
   topic.waiting.push_back(Waiting{worker, std::move(done)});
   if (inserted) {
     watched_.store(topics_.size(), std::memory_order_relaxed);
-    subscriber_->subscribe(redis::keys_of(config_.redis.prefix, channel).topic);
+    subscribe_topic(channel, topic);
   }
+}
+
+void RedisEngine::subscribe_topic(const std::string& channel, Topic& topic) {
+  std::string name = redis::keys_of(config_.redis.prefix, channel).topic;
+  topic.node = workers_[kSubscriberWorker].router->node_of(name);
+  if (topic.node.empty()) return;  // the slot table is not known: the next topology change subscribes it
+  subscriber_for(topic.node).subscribe(name);
 }
 
 void RedisEngine::unwatch(WorkerId worker, std::string channel) {
@@ -292,12 +339,13 @@ void RedisEngine::unwatch_on_subscriber(WorkerId worker, const std::string& chan
   if (it == topics_.end()) return;
   it->second.watchers &= ~(std::uint64_t{1} << worker);
   if (it->second.watchers != 0 || !it->second.waiting.empty()) return;
-  subscriber_->unsubscribe(redis::keys_of(config_.redis.prefix, channel).topic);
+  if (!it->second.node.empty())
+    subscriber_for(it->second.node).unsubscribe(redis::keys_of(config_.redis.prefix, channel).topic);
   topics_.erase(it);
   watched_.store(topics_.size(), std::memory_order_relaxed);
 }
 
-void RedisEngine::on_subscribed(const std::string& topic_name) {
+void RedisEngine::on_subscribed(redis::Subscriber&, const std::string& topic_name) {
   std::string channel(redis::channel_of_topic(config_.redis.prefix, topic_name));
   auto it = topics_.find(channel);
   if (it == topics_.end()) return;
@@ -317,7 +365,7 @@ void RedisEngine::on_subscribed(const std::string& topic_name) {
   if (topic.watchers == 0) unwatch_on_subscriber(kSubscriberWorker, channel);
 }
 
-void RedisEngine::on_message(const std::string& topic_name, std::string payload) {
+void RedisEngine::on_message(redis::Subscriber&, const std::string& topic_name, std::string payload) {
   std::string_view channel = redis::channel_of_topic(config_.redis.prefix, topic_name);
   auto it = topics_.find(std::string(channel));
   if (it == topics_.end() || it->second.watchers == 0) return;
@@ -332,30 +380,76 @@ void RedisEngine::on_message(const std::string& topic_name, std::string payload)
   }
 }
 
-void RedisEngine::on_subscriber_state(bool up) {
-  ready_.store(up, std::memory_order_relaxed);
+void RedisEngine::on_subscriber_state(redis::Subscriber& subscriber, bool up) {
+  if (!up) subscriber_failures_.fetch_add(1, std::memory_order_relaxed);
+  update_readiness();
   if (up) {
-    spdlog::info("redis {}: connected", endpoint_.to_string());
+    spdlog::info("redis {}: pub/sub connected", subscriber.endpoint().to_string());
     return;
   }
-  std::string reason = "redis " + endpoint_.to_string() + " is unreachable";
+  std::string node;
+  for (const auto& [name, each] : subscribers_)
+    if (each.get() == &subscriber) node = name;
+  std::string reason = "redis " + subscriber.endpoint().to_string() + " is unreachable";
   for (auto it = topics_.begin(); it != topics_.end();) {
-    Topic& topic = it->second;
-    for (auto& waiting : topic.waiting) {
-      topic.watchers &= ~(std::uint64_t{1} << waiting.worker);  // a refused watch needs no unwatch
-      complete_on(waiting.worker, std::move(waiting.done), WatchOutcome{EngineStatus::unavailable, reason});
+    if (it->second.node != node) {
+      ++it;
+      continue;
     }
-    topic.waiting.clear();
-    topic.resubscribing = topic.resubscribing || topic.subscribed;
-    topic.subscribed = false;
-    if (topic.watchers == 0) {
-      subscriber_->unsubscribe(redis::keys_of(config_.redis.prefix, it->first).topic);
+    lost_subscription(it->first, it->second, reason);
+    if (it->second.watchers == 0) {
+      subscriber.unsubscribe(redis::keys_of(config_.redis.prefix, it->first).topic);
       it = topics_.erase(it);
     } else {
       ++it;
     }
   }
   watched_.store(topics_.size(), std::memory_order_relaxed);
+}
+
+// The subscription of `channel` is gone with its connection or its slot: waiting watches fail (a refused
+// watch needs no unwatch), and once subscribed again the watching workers check the channel's position.
+void RedisEngine::lost_subscription(const std::string&, Topic& topic, const std::string& reason) {
+  for (auto& waiting : topic.waiting) {
+    topic.watchers &= ~(std::uint64_t{1} << waiting.worker);
+    complete_on(waiting.worker, std::move(waiting.done), WatchOutcome{EngineStatus::unavailable, reason});
+  }
+  topic.waiting.clear();
+  topic.resubscribing = topic.resubscribing || topic.subscribed;
+  topic.subscribed = false;
+}
+
+void RedisEngine::on_subscriber_error(redis::Subscriber& subscriber, const std::string& error) {
+  auto redirection = redis::parse_redirection(error);
+  if (!redirection) {
+    spdlog::warn("redis {}: a subscription was refused: {}", subscriber.endpoint().to_string(), error);
+    return;
+  }
+  workers_[kSubscriberWorker].router->moved(*redirection);
+  on_topology_change();
+}
+
+void RedisEngine::on_topology_change() {
+  update_readiness();
+  redis::Router& router = *workers_[kSubscriberWorker].router;
+  if (!router.cluster() || !router.slots().known()) return;
+  for (auto& [channel, topic] : topics_) {
+    std::string name = redis::keys_of(config_.redis.prefix, channel).topic;
+    std::string owner = router.node_of(name);
+    if (owner == topic.node) continue;
+    if (!topic.node.empty()) subscriber_for(topic.node).unsubscribe(name);
+    lost_subscription(channel, topic, "the channel's slot moved to " + owner);
+    topic.node = owner;
+    subscriber_for(owner).subscribe(name);
+  }
+}
+
+void RedisEngine::update_readiness() {
+  redis::Router& router = *workers_[kSubscriberWorker].router;
+  bool up = router.up();
+  for (const auto& [node, subscriber] : subscribers_)
+    if (subscriber->has_topics() || !router.cluster()) up = up && subscriber->up();
+  ready_.store(up, std::memory_order_relaxed);
 }
 
 }  // namespace herald

@@ -1,8 +1,9 @@
-// The Redis engine: channels live in Redis, shared by every herald node that uses the same server, so a
-// message published on any node reaches subscribers on all of them. Each worker has its own pipelined
-// connection for publishing and reading history (no thread hop, no lock), and the node has one pub/sub
-// connection, on the first worker's thread, subscribed to the topics of the channels its workers watch;
-// a message arriving there is decoded once and handed to every watching worker. Redis pub/sub may lose
+// The Redis engine: channels live in Redis (one server, or a Redis Cluster), shared by every herald node
+// that uses it, so a message published on any node reaches subscribers on all of them. Each worker has
+// its own pipelined connections for publishing and reading history (no thread hop, no lock; on a cluster
+// one per master, routed by slot), and the node has one pub/sub connection per Redis server (per master
+// on a cluster), on the first worker's thread, subscribed to the topics of the channels its workers
+// watch; a message arriving there is decoded once and handed to every watching worker. Redis pub/sub may lose
 // messages (a dropped connection): the stream is the truth, and the hubs' position checks and the
 // position-check events after a reconnect make feeds read back whatever they missed.
 // docs/scaling.md describes deployments; redis_scripts.hpp the keys.
@@ -17,7 +18,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/engine_config.hpp"
-#include "engine/redis/redis_client.hpp"
+#include "engine/redis/redis_router.hpp"
 #include "engine/redis/redis_scripts.hpp"
 #include "engine/redis/redis_subscriber.hpp"
 
@@ -53,26 +54,38 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
     WatchCompletion done;
   };
   struct Topic {
+    std::string node;            // the Redis (the master, on a cluster) it is subscribed on
     std::uint64_t watchers = 0;  // bit per worker (hence kMaxWorkers)
     bool subscribed = false;     // Redis confirmed the subscription
     bool resubscribing = false;  // the subscription was lost with the connection: check positions once back
     std::vector<Waiting> waiting;
   };
   struct Worker {
-    std::unique_ptr<redis::Client> client;
+    std::unique_ptr<redis::Router> router;
     EngineEvents* events = nullptr;
     std::mt19937_64 random;  // for new epochs
   };
 
   // Subscriber::Events, on the subscriber's thread.
-  void on_subscribed(const std::string& topic) override;
-  void on_message(const std::string& topic, std::string payload) override;
-  void on_subscriber_state(bool up) override;
+  void on_subscribed(redis::Subscriber& subscriber, const std::string& topic) override;
+  void on_message(redis::Subscriber& subscriber, const std::string& topic, std::string payload) override;
+  void on_subscriber_state(redis::Subscriber& subscriber, bool up) override;
+  void on_subscriber_error(redis::Subscriber& subscriber, const std::string& error) override;
+
+  // On the subscriber's thread: the pub/sub connection of `node`, made when first needed.
+  redis::Subscriber& subscriber_for(const std::string& node);
+  void subscribe_topic(const std::string& channel, Topic& topic);
+  // The slot table changed or a connection came up or went down: topics whose slot moved are subscribed
+  // on their new master, and the readiness is updated.
+  void on_topology_change();
+  void update_readiness();
+  void lost_subscription(const std::string& channel, Topic& topic, const std::string& reason);
 
   void watch_on_subscriber(WorkerId worker, std::string channel, WatchCompletion done);
   void unwatch_on_subscriber(WorkerId worker, const std::string& channel);
   void run_script(WorkerId from, const redis::Script& script, std::vector<std::string> keys_and_args,
                   std::size_t key_count, Completion<redis::Result> done);
+  std::vector<redis::Endpoint> seeds() const;
   std::string new_epoch(WorkerId worker);
   template <typename Function>
   void run_on(WorkerId worker, Function&& function);
@@ -83,10 +96,12 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   EngineConfig config_;
   redis::Endpoint endpoint_;
   std::vector<Worker> workers_;
-  std::unique_ptr<redis::Subscriber> subscriber_;
-  std::unordered_map<std::string, Topic> topics_;  // by channel name
+  std::unordered_map<std::string, std::unique_ptr<redis::Subscriber>> subscribers_;  // by node
+  std::unordered_map<std::string, Topic> topics_;                                    // by channel name
+  bool started_ = false;
   std::atomic<bool> ready_{false};
   std::atomic<std::size_t> watched_{0};
+  std::atomic<std::uint64_t> subscriber_failures_{0};  // pub/sub connections lost (read by metrics)
 };
 
 }  // namespace herald

@@ -93,7 +93,7 @@ void Link::start_handshake() {
   write();
 }
 
-void Link::send(std::string command) {
+void Link::send(std::string_view command) {
   if (state_ != State::up) return;
   outbox_ += command;
   write();

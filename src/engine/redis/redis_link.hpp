@@ -52,7 +52,7 @@ class Link {
   bool up() const { return state_ == State::up; }
   // Queues a formatted command (format_command), written at once with whatever else is queued. Only
   // while up.
-  void send(std::string command);
+  void send(std::string_view command);
   // Ends the connection as failed (such as a reply that never came); the link reconnects.
   void fail(const std::string& reason);
   const Endpoint& endpoint() const { return endpoint_; }

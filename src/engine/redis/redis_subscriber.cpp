@@ -1,6 +1,8 @@
 // Redis pub/sub connection (see redis_subscriber.hpp).
 #include "engine/redis/redis_subscriber.hpp"
 
+#include "engine/redis/cluster_map.hpp"
+
 namespace herald::redis {
 
 Subscriber::Subscriber(boost::asio::any_io_executor executor, Endpoint endpoint, Timeouts timeouts,
@@ -44,12 +46,12 @@ void Subscriber::on_link_up() {
   for (auto& [topic, state] : topics_) send("SSUBSCRIBE", topic);
   ping_unanswered_ = false;
   ping_soon();
-  events_.on_subscriber_state(true);
+  events_.on_subscriber_state(*this, true);
 }
 
 void Subscriber::on_link_down(const std::string&) {
   ping_timer_.cancel();
-  events_.on_subscriber_state(false);
+  events_.on_subscriber_state(*this, false);
 }
 
 void Subscriber::on_reply(Reply reply) {
@@ -59,6 +61,7 @@ void Subscriber::on_reply(Reply reply) {
     ping_unanswered_ = false;
     return;
   }
+  if (reply.is_error()) return on_error(reply.text);
   if (!reply.is_array() || reply.elements.empty()) return;
   const std::string& kind = reply.elements[0].text;
   if (kind == "pong") {
@@ -68,9 +71,24 @@ void Subscriber::on_reply(Reply reply) {
   if (reply.elements.size() < 3) return;
   const std::string& topic = reply.elements[1].text;
   if (kind == "smessage" || kind == "message")
-    return events_.on_message(topic, std::move(reply.elements[2].text));
+    return events_.on_message(*this, topic, std::move(reply.elements[2].text));
   if (kind == "ssubscribe") return on_confirmation(topic, true);
   if (kind == "sunsubscribe") return on_confirmation(topic, false);
+}
+
+// On a cluster, -MOVED answers an SSUBSCRIBE for a slot another master serves: its topics are not
+// subscribed here, and the owner subscribes them where they belong.
+void Subscriber::on_error(const std::string& error) {
+  if (auto redirection = parse_redirection(error)) {
+    for (auto it = topics_.begin(); it != topics_.end();) {
+      if (slot_of(it->first) == redirection->slot) {
+        it = topics_.erase(it);
+        continue;
+      }
+      ++it;
+    }
+  }
+  events_.on_subscriber_error(*this, error);
 }
 
 void Subscriber::on_confirmation(const std::string& topic, bool subscribed) {
@@ -87,7 +105,7 @@ void Subscriber::on_confirmation(const std::string& topic, bool subscribed) {
     return;
   }
   if (subscribed) {
-    events_.on_subscribed(topic);
+    events_.on_subscribed(*this, topic);
   } else {
     send("SSUBSCRIBE", topic);  // dropped by the server while still wanted: subscribe again
   }

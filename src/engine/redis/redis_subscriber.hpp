@@ -17,10 +17,12 @@ class Subscriber final : private Link::Owner {
   class Events {
    public:
     // `topic` is subscribed (again, after a reconnect): messages published from now on arrive.
-    virtual void on_subscribed(const std::string& topic) = 0;
-    virtual void on_message(const std::string& topic, std::string payload) = 0;
+    virtual void on_subscribed(Subscriber& subscriber, const std::string& topic) = 0;
+    virtual void on_message(Subscriber& subscriber, const std::string& topic, std::string payload) = 0;
     // The connection came up or went down (subscriptions wait for it to come back).
-    virtual void on_subscriber_state(bool up) = 0;
+    virtual void on_subscriber_state(Subscriber& subscriber, bool up) = 0;
+    // The server refused a command (on a cluster: -MOVED for a slot this node no longer serves).
+    virtual void on_subscriber_error(Subscriber& subscriber, const std::string& error) = 0;
 
    protected:
     ~Events() = default;
@@ -38,6 +40,7 @@ class Subscriber final : private Link::Owner {
 
   void subscribe(const std::string& topic);
   void unsubscribe(const std::string& topic);
+  bool has_topics() const { return !topics_.empty(); }
 
  private:
   struct Topic {
@@ -49,6 +52,7 @@ class Subscriber final : private Link::Owner {
   void on_link_down(const std::string& reason) override;
   void on_reply(Reply reply) override;
   void on_confirmation(const std::string& topic, bool subscribed);
+  void on_error(const std::string& error);
   void send(const char* command, const std::string& topic);
   void ping_soon();
 
