@@ -141,8 +141,10 @@ void ChannelFeed::on_live(const MessagePtr& message) {
 
 void ChannelFeed::on_position(const Cursor& position) {
   if (!started_ || reading_history_) return;
-  bool behind = position.epoch != position_.epoch || position.offset > position_.offset;
-  if (!behind && !repair_pending_) return;
+  // Behind: the channel has messages this feed has not seen. Before: the channel's store went back
+  // (a Redis that lost its last writes in a crash or failover); history then reports the loss as a gap.
+  bool moved = position.epoch != position_.epoch || position.offset != position_.offset;
+  if (!moved && !repair_pending_) return;
   repair();  // the live path lost something: read it back
 }
 
