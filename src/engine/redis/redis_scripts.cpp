@@ -45,7 +45,15 @@ if window ~= '0' then
 end
 local epoch = channel_epoch(meta, stream, ARGV[1])
 local offset = redis.call('HINCRBY', meta, 'o', 1)
-redis.call('XADD', stream, 'MAXLEN', size, string.format('%d-0', offset), 't', ARGV[2], 'e', ARGV[3], 'd', ARGV[4])
+local added = redis.pcall('XADD', stream, 'MAXLEN', size, string.format('%d-0', offset), 't', ARGV[2], 'e', ARGV[3], 'd', ARGV[4])
+if type(added) == 'table' and added.err then
+  -- The stream is ahead of the meta hash (its keys were changed apart): the channel starts again under a
+  -- new epoch, which subscribers see as a gap.
+  redis.call('DEL', meta, stream)
+  epoch = channel_epoch(meta, stream, ARGV[1])
+  offset = redis.call('HINCRBY', meta, 'o', 1)
+  redis.call('XADD', stream, 'MAXLEN', size, string.format('%d-0', offset), 't', ARGV[2], 'e', ARGV[3], 'd', ARGV[4])
+end
 trim_expired(stream, now, ttl)
 redis.call('PEXPIRE', meta, idle)
 redis.call('PEXPIRE', stream, idle)
