@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
+#include "engine/new_epoch.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
@@ -54,20 +55,12 @@ void MemoryEngine::run_as_owner(WorkerId caller, WorkerId owner, Function&& func
     run_on(owner, std::forward<Function>(function));
 }
 
-std::string MemoryEngine::new_epoch(Shard& shard) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string epoch(8, ' ');
-  std::uniform_int_distribution<int> pick(0, 35);
-  for (char& c : epoch) c = kAlphabet[pick(shard.random)];
-  return epoch;
-}
-
 MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::string& name,
                                                     std::int64_t now_ms) {
   auto it = shard.channels.find(name);
   if (it == shard.channels.end()) {
     if (channel_count_.load(std::memory_order_relaxed) >= config_.max_channels) return nullptr;
-    Channel channel{new_epoch(shard), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0,
+    Channel channel{new_epoch(shard.random), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0,
                     now_ms};
     it = shard.channels.emplace(name, std::move(channel)).first;
     channel_count_.fetch_add(1, std::memory_order_relaxed);

@@ -62,7 +62,6 @@ class MemoryEngine final : public Engine {
   void complete_on(WorkerId worker, Completion done, Outcome outcome);
   // nullptr when the channel does not exist and the channel limit forbids making it.
   Channel* find_or_create(Shard& shard, const std::string& name, std::int64_t now_ms);
-  std::string new_epoch(Shard& shard);
   PublishOutcome publish_on_owner(Shard& shard, PublishRequest& request);
   HistoryOutcome history_on_owner(Shard& shard, const HistoryRequest& request);
   void fan_out(const Channel& channel, const MessagePtr& message);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/clock.hpp"
+#include "engine/new_epoch.hpp"
 #include "engine/redis/redis_scripts.hpp"
 
 namespace herald {
@@ -178,14 +179,6 @@ redis::Subscriber& RedisEngine::subscriber_for(const std::string& node) {
   return made;
 }
 
-std::string RedisEngine::new_epoch(WorkerId worker) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string epoch(8, ' ');
-  std::uniform_int_distribution<int> pick(0, 35);
-  for (char& c : epoch) c = kAlphabet[pick(workers_[worker].random)];
-  return epoch;
-}
-
 void RedisEngine::run_script(WorkerId from, const redis::Script& script, std::vector<std::string> params,
                              std::size_t key_count, Completion<Result> done) {
   auto format = [key_count](std::string_view verb, std::string_view body,
@@ -217,7 +210,7 @@ void RedisEngine::publish(WorkerId from, PublishRequest request, PublishCompleti
   std::vector<std::string> params{keys.meta,
                                   keys.stream,
                                   keys.idempotency_prefix + request.idempotency_key,
-                                  new_epoch(from),
+                                  new_epoch(workers_[from].random),
                                   std::to_string(now_unix_ms()),
                                   std::move(request.event),
                                   std::move(request.data_json),
@@ -257,7 +250,7 @@ void RedisEngine::history(WorkerId from, HistoryRequest request, HistoryCompleti
   }
   std::vector<std::string> params{keys.meta,
                                   keys.stream,
-                                  new_epoch(from),
+                                  new_epoch(workers_[from].random),
                                   mode,
                                   since_epoch,
                                   since_offset,

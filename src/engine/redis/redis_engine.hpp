@@ -86,7 +86,6 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   void run_script(WorkerId from, const redis::Script& script, std::vector<std::string> keys_and_args,
                   std::size_t key_count, Completion<redis::Result> done);
   std::vector<redis::Endpoint> seeds() const;
-  std::string new_epoch(WorkerId worker);
   template <typename Function>
   void run_on(WorkerId worker, Function&& function);
   template <typename Outcome>
