@@ -5,6 +5,7 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "auth/bearer.hpp"
 #include "protocol/http/origin.hpp"
 
 namespace herald {
@@ -29,15 +30,9 @@ bool same_secret(std::string_view given, std::string_view key) {
   return given.size() == key.size() && CRYPTO_memcmp(given.data(), key.data(), key.size()) == 0;
 }
 
-// "Bearer <key>": the scheme in any case (RFC 9110 section 11.1), then one or more spaces.
 bool carries_key(std::string_view authorization, std::string_view key) {
-  constexpr std::string_view kScheme = "Bearer";
-  if (authorization.size() <= kScheme.size() || authorization[kScheme.size()] != ' ' ||
-      !boost::beast::iequals(authorization.substr(0, kScheme.size()), kScheme))
-    return false;
-  std::string_view token = authorization.substr(kScheme.size());
-  token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
-  return same_secret(token, key);
+  auto credentials = bearer_credentials(authorization);
+  return credentials && same_secret(*credentials, key);
 }
 
 bool is_listed(std::string_view origin, const std::vector<std::string>& allowed) {
@@ -88,6 +83,17 @@ std::optional<ApiError> check_http_publisher(const Config& config, const HttpReq
     return ApiError{http::status::forbidden, "forbidden",
                     "no API key is configured, so only loopback clients may publish"};
   return check_browser_origin(config, request);
+}
+
+HttpResponse refusal_response(const ApiError& error) {
+  HttpResponse response = error_response(error);
+  if (error.status == http::status::unauthorized) {
+    bool token_refused = error.code == "invalid_token" || error.code == "token_expired";
+    response.set(http::field::www_authenticate,
+                 token_refused ? std::string(kBearerChallenge) + ", error=\"invalid_token\""
+                               : std::string(kBearerChallenge));
+  }
+  return response;
 }
 
 bool may_client_publish(const Config& config, std::string_view channel) {

@@ -14,6 +14,9 @@ namespace herald {
 // The WWW-Authenticate challenge sent with a 401 (RFC 6750 section 3).
 inline constexpr std::string_view kBearerChallenge = "Bearer realm=\"herald\"";
 
+// An error response; a 401 carries the challenge, with error="invalid_token" for a token that was refused.
+HttpResponse refusal_response(const ApiError& error);
+
 // nullopt when `request` may publish over HTTP; else 401 unauthorized (a missing or wrong API key),
 // 403 forbidden (no API key, not a loopback client) or 403 forbidden_origin (no API key, sent by a page of
 // another origin).

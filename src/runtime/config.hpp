@@ -13,6 +13,13 @@ namespace herald {
 using Seconds = std::chrono::duration<double>;
 using Milliseconds = std::chrono::duration<double, std::milli>;
 
+// [[namespace]]: settings for the channels whose names start with `prefix` (the longest prefix wins).
+struct Namespace {
+  std::string prefix;
+  bool anonymous_subscribe = false;  // clients without a token may subscribe (when tokens are configured)
+  bool client_publish = false;       // clients that may subscribe may also publish (WebSocket and HTTP)
+};
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
@@ -33,6 +40,15 @@ struct Config {
   Seconds idempotency_window{300};
   std::size_t max_batch = 100;
   std::vector<std::string> publish_allowed_origins;  // without an API key, besides herald's own; "*": any
+  // [auth]
+  std::string auth_hmac_secret;  // HS256 tokens
+  std::vector<std::string>
+      auth_public_keys;       // PEM files (RS256, ES256); a file's name without .pem is its kid
+  std::string auth_issuer;    // empty: `iss` not checked
+  std::string auth_audience;  // empty: `aud` not checked
+  Seconds auth_leeway{30};
+  std::string auth_cookie = "herald_token";  // a cookie that carries the token; empty: none
+  std::vector<Namespace> namespaces;
   // [engine]
   std::string engine_type = "memory";  // memory | redis
   std::string engine_url = "redis://127.0.0.1:6379";

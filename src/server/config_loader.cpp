@@ -48,6 +48,12 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"publish.idempotency_window", &Config::idempotency_window},
       {"publish.max_batch", &Config::max_batch},
       {"publish.allowed_origins", &Config::publish_allowed_origins},
+      {"auth.hmac_secret", &Config::auth_hmac_secret},
+      {"auth.public_key", &Config::auth_public_keys},
+      {"auth.issuer", &Config::auth_issuer},
+      {"auth.audience", &Config::auth_audience},
+      {"auth.leeway", &Config::auth_leeway},
+      {"auth.cookie", &Config::auth_cookie},
       {"engine.type", &Config::engine_type},
       {"engine.url", &Config::engine_url},
       {"engine.prefix", &Config::engine_prefix},
@@ -194,12 +200,49 @@ void apply_section(Config& config, Origins& origins, const std::string& path, co
   }
 }
 
+// One [[namespace]] table: prefix (required), anonymous_subscribe, client_publish.
+Namespace read_namespace(const std::string& path, const toml::table& table, const std::string& where) {
+  Namespace space;
+  bool has_prefix = false;
+  for (const auto& [name, node] : in_file_order(table)) {
+    std::string key = "namespace." + std::string(name->str());
+    ValueOrigin origin{position(path, node->source()), key};
+    if (name->str() == "prefix") {
+      read_toml(*node, space.prefix, origin);
+      has_prefix = true;
+    } else if (name->str() == "anonymous_subscribe") {
+      read_toml(*node, space.anonymous_subscribe, origin);
+    } else if (name->str() == "client_publish") {
+      read_toml(*node, space.client_publish, origin);
+    } else {
+      fail(position(path, name->source()), key,
+           "unknown setting" +
+               hint(key, {"namespace.prefix", "namespace.anonymous_subscribe", "namespace.client_publish"}));
+    }
+  }
+  if (!has_prefix) fail(where, "namespace.prefix", "every [[namespace]] needs a prefix");
+  return space;
+}
+
+void apply_namespaces(Config& config, const std::string& path, const toml::node& node,
+                      const std::string& where) {
+  const toml::array* tables = node.as_array();
+  if (tables == nullptr || !tables->is_array_of_tables())
+    fail(where, "namespace", "write namespaces as [[namespace]] tables");
+  for (const toml::node& table : *tables)
+    config.namespaces.push_back(read_namespace(path, *table.as_table(), position(path, table.source())));
+}
+
 void apply_file(Config& config, Origins& origins, const std::string& path) {
   toml::table root = parse_toml(path);
   const auto sections = section_names();
   for (const auto& [name, node] : in_file_order(root)) {
     std::string section(name->str());
     std::string where = position(path, name->source());
+    if (section == "namespace") {
+      apply_namespaces(config, path, *node, where);
+      continue;
+    }
     const toml::table* table = node->as_table();
     if (table == nullptr) fail(where, section, "a setting outside any [section]" + section_hint(section));
     if (std::find(sections.begin(), sections.end(), section) == sections.end())

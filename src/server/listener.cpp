@@ -25,8 +25,8 @@ constexpr std::string_view kTooManyConnections =
 
 }  // namespace
 
-Listener::Listener(Worker& worker, const tcp::endpoint& endpoint)
-    : worker_(worker), acceptor_(worker.context()) {
+Listener::Listener(Worker& worker, const Access& access, const tcp::endpoint& endpoint)
+    : worker_(worker), access_(access), acceptor_(worker.context()) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   int on = 1;
@@ -54,7 +54,8 @@ void Listener::accept_next() {
           state.open_connections.load(std::memory_order_relaxed) >= state.config.max_connections)
         refuse(std::move(socket));
       else
-        start_http_session(boost::beast::tcp_stream(std::move(socket)), worker_, ConnectionSlot(state));
+        start_http_session(boost::beast::tcp_stream(std::move(socket)), worker_, ConnectionSlot(state),
+                           access_);
     } else {
       spdlog::warn("accept failed: {}", error.message());
     }

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 
+#include "auth/access.hpp"
 #include "runtime/worker.hpp"
 
 namespace herald {
@@ -11,7 +12,7 @@ namespace herald {
 class Listener {
  public:
   // Binds now (throws std::system_error with the reason when it cannot).
-  Listener(Worker& worker, const boost::asio::ip::tcp::endpoint& endpoint);
+  Listener(Worker& worker, const Access& access, const boost::asio::ip::tcp::endpoint& endpoint);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
   void start();
@@ -23,6 +24,7 @@ class Listener {
   void refuse(boost::asio::ip::tcp::socket socket);
 
   Worker& worker_;
+  const Access& access_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::chrono::steady_clock::time_point last_refusal_log_{};
 };

@@ -90,6 +90,13 @@ int run_server(const Config& config) {
     spdlog::error("server.listen: \"{}\" is not HOST:PORT", config.listen);
     return 2;
   }
+  std::optional<Access> access;
+  try {
+    access.emplace(config);
+  } catch (const std::invalid_argument& error) {
+    spdlog::error("configuration error: {}", error.what());
+    return 2;
+  }
   ServerState state(config);
   std::vector<std::unique_ptr<Worker>> workers;
   for (WorkerId id = 0; id < config.worker_count(); ++id)
@@ -113,7 +120,7 @@ int run_server(const Config& config) {
   try {
     ensure_port_is_free(*endpoint);
     for (auto& worker : workers) {
-      listeners.push_back(std::make_unique<Listener>(*worker, *endpoint));
+      listeners.push_back(std::make_unique<Listener>(*worker, *access, *endpoint));
       endpoint->port(listeners.front()->local_endpoint().port());  // port 0: all share the first one's port
     }
   } catch (const boost::system::system_error& error) {

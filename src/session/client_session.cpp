@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "auth/publish_policy.hpp"
 #include "session/engine_results.hpp"
 
 namespace herald {
@@ -29,6 +28,8 @@ void ClientSession::run(std::string_view text) {
       return publish(command);
     case Op::history:
       return history(command);
+    case Op::refresh:
+      return refresh(command);
   }
 }
 
@@ -56,6 +57,8 @@ void ClientSession::subscribe(Command& command) {
   if (find(command.channel) != subscriptions_.end())
     return reply_error(command.id, {http::status::bad_request, "already_subscribed",
                                     "already subscribed to " + command.channel});
+  if (auto refusal = access_.check_subscribe(identity_, command.channel))
+    return reply_error(command.id, *refusal);
   const std::size_t limit = worker_.config().ws_max_channels;
   if (subscriptions_.size() >= limit)
     return reply_error(command.id,
@@ -80,9 +83,8 @@ void ClientSession::unsubscribe(const Command& command) {
 }
 
 void ClientSession::publish(Command& command) {
-  if (!may_client_publish(worker_.config(), command.channel))
-    return reply_error(
-        command.id, {http::status::forbidden, "forbidden", "clients may not publish to " + command.channel});
+  if (auto refusal = access_.check_client_publish(identity_, command.channel))
+    return reply_error(command.id, *refusal);
   worker_.state().engine->publish(
       worker_.id(), std::move(command.publish),
       [this, keep = output_.keep_alive(), id = command.id, channel = command.channel,
@@ -96,6 +98,8 @@ void ClientSession::publish(Command& command) {
 }
 
 void ClientSession::history(Command& command) {
+  if (auto refusal = access_.check_subscribe(identity_, command.channel))
+    return reply_error(command.id, *refusal);
   HistoryRequest request{command.channel, std::move(command.since), command.limit};
   worker_.state().engine->history(worker_.id(), std::move(request),
                                   [this, keep = output_.keep_alive(), id = command.id,
@@ -106,6 +110,21 @@ void ClientSession::history(Command& command) {
                                       return reply_error(id, *error);
                                     output_.send_text(ok_reply(id, std::get<std::string>(result)));
                                   });
+}
+
+// A new token replaces the old one if it is valid and still allows every current subscription.
+void ClientSession::refresh(const Command& command) {
+  auto identified = access_.identify_token(command.token);
+  if (auto* error = std::get_if<ApiError>(&identified)) return reply_error(command.id, *error);
+  Identity& fresh = std::get<Identity>(identified);
+  for (const auto& subscription : subscriptions_) {
+    if (auto refusal = access_.check_subscribe(fresh, subscription.feed->channel()))
+      return reply_error(command.id, {http::status::forbidden, "forbidden_channel",
+                                      "the new token does not allow the subscription to " +
+                                          subscription.feed->channel() + "; unsubscribe first"});
+  }
+  identity_ = std::move(fresh);
+  output_.send_text(ok_reply(command.id));
 }
 
 void ClientSession::on_feed_started(ChannelFeed& feed) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "auth/access.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "runtime/worker.hpp"
@@ -34,7 +35,9 @@ class ClientOutput {
 
 class ClientSession final : public FeedSink {
  public:
-  ClientSession(Worker& worker, ClientOutput& output) : worker_(worker), output_(output) {}
+  // `identity` is who the client is at connect (anonymous, or its token); `refresh` may change it.
+  ClientSession(Worker& worker, ClientOutput& output, const Access& access, Identity identity)
+      : worker_(worker), output_(output), access_(access), identity_(std::move(identity)) {}
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
 
@@ -45,6 +48,10 @@ class ClientSession final : public FeedSink {
   // Frees what ended subscriptions left; call outside any feed callback (e.g. before handling input).
   void release_retired() { retired_.clear(); }
   std::size_t subscription_count() const { return subscriptions_.size(); }
+  // Whether the client's token has expired by `now` (never for an anonymous client).
+  bool token_expired(std::chrono::system_clock::time_point now) const {
+    return identity_.token && identity_.token->expires_at && now >= *identity_.token->expires_at;
+  }
 
   // FeedSink.
   void on_feed_started(ChannelFeed& feed) override;
@@ -64,6 +71,7 @@ class ClientSession final : public FeedSink {
   void unsubscribe(const ws::Command& command);
   void publish(ws::Command& command);
   void history(ws::Command& command);
+  void refresh(const ws::Command& command);
   void reply_error(std::string_view id, const ApiError& error);
   Subscriptions::iterator find(const std::string& channel);
   // Ends a subscription. Its feed may be running the callback that got here, so it is stopped now and
@@ -72,6 +80,8 @@ class ClientSession final : public FeedSink {
 
   Worker& worker_;
   ClientOutput& output_;
+  const Access& access_;
+  Identity identity_;
   Subscriptions subscriptions_;
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   bool ended_ = false;

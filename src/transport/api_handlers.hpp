@@ -3,13 +3,16 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
+#include "auth/access.hpp"
 #include "protocol/http/http_request.hpp"
 #include "runtime/worker.hpp"
 
 namespace herald {
 
-boost::asio::awaitable<HttpResponse> handle_publish(Worker& worker, const HttpRequest& request);
-boost::asio::awaitable<HttpResponse> handle_history(Worker& worker, const HttpRequest& request);
+boost::asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access& access,
+                                                    const HttpRequest& request);
+boost::asio::awaitable<HttpResponse> handle_history(Worker& worker, const Access& access,
+                                                    const HttpRequest& request);
 HttpResponse handle_health(Worker& worker, const HttpRequest& request);
 HttpResponse handle_ready(Worker& worker, const HttpRequest& request);
 HttpResponse handle_metrics(Worker& worker, const HttpRequest& request);

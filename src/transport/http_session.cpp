@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "auth/publish_policy.hpp"
 #include "protocol/http/api_error.hpp"
 #include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
@@ -36,8 +37,8 @@ std::chrono::steady_clock::duration steady(Seconds value) {
 template <typename Stream>
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(Stream stream, Worker& worker, ConnectionSlot slot)
-      : stream_(std::move(stream)), worker_(worker), slot_(std::move(slot)) {
+  HttpSession(Stream stream, Worker& worker, ConnectionSlot slot, const Access& access)
+      : stream_(std::move(stream)), worker_(worker), slot_(std::move(slot)), access_(access) {
     worker_.connections().add(*this);
     worker_.metrics().connection_opened(Transport::http);
   }
@@ -154,12 +155,12 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (!match.method_allowed) {
       response = method_not_allowed(request, match);
     } else if (match.route == Route::publish) {
-      response = co_await handle_publish(worker_, request);
+      response = co_await handle_publish(worker_, access_, request);
     } else if (match.route == Route::history) {
-      response = co_await handle_history(worker_, request);
+      response = co_await handle_history(worker_, access_, request);
     } else if (match.route == Route::longpoll) {
       auto& socket = beast::get_lowest_layer(stream_).socket();
-      response = co_await serve_long_poll(worker_, request, socket, long_poll_);
+      response = co_await serve_long_poll(worker_, access_, request, socket, long_poll_);
       if (!response) co_return false;  // the client left
     } else {
       response = immediate_response(request, match.route);
@@ -196,6 +197,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (worker_.state().shutting_down) return error_response(shutting_down_error());
     auto params = parse_sse_params(request, worker_.config().sse_max_channels);
     if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
+    auto& sse = std::get<SseParams>(params);
+    auto admitted = access_.admit_subscriber(request, sse.channels);
+    if (auto* refusal = std::get_if<ApiError>(&admitted)) return refusal_response(*refusal);
+    if (const auto& token = std::get<Identity>(admitted).token) sse.token_expires = token->expires_at;
     worker_.metrics().http_response(200);
     handed_over_ = true;
     start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_),
@@ -209,6 +214,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (route == Route::websocket_echo && !config.ws_echo)
       return error_response({http::status::not_found, "not_found", "the echo endpoint is off (ws.echo)"});
     if (worker_.state().shutting_down) return error_response(shutting_down_error());
+    auto identified = access_.identify(request);
     auto handshake = ws::accept_handshake(request, {config.ws_deflate, &config.ws_allowed_origins});
     if (auto* refusal = std::get_if<HttpResponse>(&handshake)) return std::move(*refusal);
     auto& accepted = std::get<ws::Handshake>(handshake);
@@ -219,6 +225,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     options.deflate_window_bits = accepted.deflate_window_bits;
     options.handshake_response = std::move(accepted.response);
     options.received = beast::buffers_to_string(buffer_.data());
+    options.access = &access_;
+    if (auto* identity = std::get_if<Identity>(&identified))
+      options.identity = std::move(*identity);
+    else
+      options.refusal = std::get<ApiError>(std::move(identified));
     handed_over_ = true;
     ws::start_session(take_for_streaming(stream_), worker_, std::move(slot_), std::move(options));
     return std::nullopt;
@@ -256,6 +267,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   Stream stream_;
   Worker& worker_;
   ConnectionSlot slot_;
+  const Access& access_;
   beast::flat_buffer buffer_;
   asio::ip::address remote_;
   std::shared_ptr<LongPollWait> long_poll_;
@@ -267,10 +279,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 }  // namespace
 
 template <typename Stream>
-void start_http_session(Stream stream, Worker& worker, ConnectionSlot slot) {
-  std::make_shared<HttpSession<Stream>>(std::move(stream), worker, std::move(slot))->start();
+void start_http_session(Stream stream, Worker& worker, ConnectionSlot slot, const Access& access) {
+  std::make_shared<HttpSession<Stream>>(std::move(stream), worker, std::move(slot), access)->start();
 }
 
-template void start_http_session<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot);
+template void start_http_session<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot,
+                                                    const Access&);
 
 }  // namespace herald

@@ -4,6 +4,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "auth/publish_policy.hpp"
 #include "session/engine_results.hpp"
 
 namespace herald {
@@ -66,7 +67,8 @@ HttpResponse LongPollWait::response() const {
   return json_response(http::status::ok, poll_response_json(params_.channel, messages, cursor, gap_, more));
 }
 
-asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const HttpRequest& request,
+asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const Access& access,
+                                                             const HttpRequest& request,
                                                              asio::ip::tcp::socket& socket,
                                                              std::shared_ptr<LongPollWait>& current) {
   const Config& config = worker.config();
@@ -74,6 +76,8 @@ asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, con
                     config.longpoll_default_timeout.count(), config.longpoll_max_timeout.count()};
   auto params = parse_poll_params(request, limits);
   if (auto* error = std::get_if<ApiError>(&params)) co_return error_response(*error);
+  auto admitted = access.admit_subscriber(request, {std::get<PollParams>(params).channel});
+  if (auto* refusal = std::get_if<ApiError>(&admitted)) co_return refusal_response(*refusal);
 
   auto wait = std::make_shared<LongPollWait>(worker, std::get<PollParams>(std::move(params)));
   current = wait;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "auth/access.hpp"
 #include "protocol/http/poll_api.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "runtime/worker.hpp"
@@ -50,7 +51,7 @@ class LongPollWait final : public FeedSink {
 
 // Serves one long poll on a connection whose socket is `socket`. Returns nullopt when the client left.
 // `current` holds the wait while it runs, so the connection can end it at shutdown.
-boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker,
+boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const Access& access,
                                                                     const HttpRequest& request,
                                                                     boost::asio::ip::tcp::socket& socket,
                                                                     std::shared_ptr<LongPollWait>& current);

@@ -75,8 +75,11 @@ class SseStream final : public StreamConnection<Stream>,
   using typename Base::AfterLastWords;
 
  public:
-  SseStream(Stream stream, Worker& worker, ConnectionSlot slot, bool raw)
-      : Base(std::move(stream), worker, std::move(slot), Transport::sse), raw_(raw), opened_(Clock::now()) {}
+  SseStream(Stream stream, Worker& worker, ConnectionSlot slot, const SseParams& params)
+      : Base(std::move(stream), worker, std::move(slot), Transport::sse),
+        opened_(Clock::now()),
+        token_expires_(params.token_expires),
+        raw_(params.raw) {}
 
   // The parameters are used here and not kept: a long-lived stream keeps only what it uses.
   void start(SseParams params) {
@@ -147,6 +150,8 @@ class SseStream final : public StreamConnection<Stream>,
   void on_stream_tick(Clock::time_point now) override {
     Seconds lifetime = worker_.config().sse_max_lifetime;
     if (lifetime > Seconds::zero() && now - opened_ >= lifetime) return end_stream("lifetime");
+    if (token_expires_ && std::chrono::system_clock::now() >= *token_expires_)
+      return end_stream("token_expired");
     if (now - this->writer().last_write() >= worker_.config().sse_heartbeat && this->writer().queue.empty()) {
       this->send_static(sse::kHeartbeat);
       this->flush();
@@ -212,6 +217,7 @@ class SseStream final : public StreamConnection<Stream>,
   std::size_t started_ = 0;
   std::vector<Held> held_;  // events that arrived before every channel had its start position
   Clock::time_point opened_;
+  std::optional<std::chrono::system_clock::time_point> token_expires_;
   bool raw_;              // format=raw: the payload itself as data
   bool resumed_ = false;  // the client gave a position to resume from
 };
@@ -220,7 +226,7 @@ class SseStream final : public StreamConnection<Stream>,
 
 template <typename Stream>
 void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SseParams params) {
-  auto sse = std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), params.raw);
+  auto sse = std::make_shared<SseStream<Stream>>(std::move(stream), worker, std::move(slot), params);
   sse->start(std::move(params));
 }
 

@@ -3,6 +3,7 @@
 // reconnect with Last-Event-ID resumes every channel exactly where it stopped. The stream owns its
 // socket after the HTTP session hands it over.
 #pragma once
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ struct SseParams {
   std::vector<std::string> channels;
   std::vector<std::optional<ResumePoint>> since;  // per channel; nullopt: from now on
   bool raw = false;                               // format=raw: the payload itself as data
+  std::optional<std::chrono::system_clock::time_point> token_expires;  // the stream ends then (token_expired)
 };
 
 // channel=… (1 to max_channels, no repeats), since=TOKEN or the Last-Event-ID header, format=raw|json.

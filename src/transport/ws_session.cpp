@@ -29,14 +29,15 @@ class Session final : public StreamConnection<Stream>,
         deflate_(options.deflate),
         deflate_window_bits_(options.deflate_window_bits),
         reader_({worker.config().ws_max_message_bytes, options.deflate}),
-        client_(worker, *this),
+        client_(worker, *this, *options.access, options.identity),
         last_received_(Clock::now()),
         last_ping_(last_received_) {}
 
   // `handshake_response` is written first; `received` holds the bytes read after the handshake request.
-  void start(std::string handshake_response, std::string received) {
+  void start(std::string handshake_response, std::string received, const std::optional<ApiError>& refusal) {
     this->writer().queue.push(std::move(handshake_response), true);
     this->open();
+    if (refusal) return fail(close_code::unauthorized, close_reason(*refusal));
     if (!received.empty()) on_received(received.data(), received.size());
   }
 
@@ -70,6 +71,8 @@ class Session final : public StreamConnection<Stream>,
     client_.release_retired();
     const Config& config = worker_.config();
     if (now - last_received_ > config.ws_idle_timeout) return fail(close_code::going_away, "idle timeout");
+    if (client_.token_expired(std::chrono::system_clock::now()))
+      return fail(close_code::unauthorized, "token_expired");
     if (now - last_received_ >= config.ws_ping_interval && now - last_ping_ >= config.ws_ping_interval) {
       last_ping_ = now;
       queue_frame(server_frame(Opcode::ping, ""));
@@ -130,6 +133,13 @@ class Session final : public StreamConnection<Stream>,
     }
   }
 
+  // "code: message", cut to what a close frame carries (123 bytes, RFC 6455 section 5.5).
+  static std::string close_reason(const ApiError& error) {
+    std::string reason = error.code + ": " + error.message;
+    if (reason.size() > 123) reason.resize(123);
+    return reason;
+  }
+
   void queue_frame(std::string frame) {
     if (this->send(std::move(frame))) this->request_flush();
   }
@@ -161,7 +171,7 @@ class Session final : public StreamConnection<Stream>,
 template <typename Stream>
 void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOptions options) {
   std::make_shared<Session<Stream>>(std::move(stream), worker, std::move(slot), options)
-      ->start(std::move(options.handshake_response), std::move(options.received));
+      ->start(std::move(options.handshake_response), std::move(options.received), options.refusal);
 }
 
 template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,

@@ -2,8 +2,10 @@
 // herald.v1 commands (or echoes, on the echo endpoint), and writes pre-encoded message frames shared
 // by all subscribers, coalesced into one write per batch.
 #pragma once
+#include <optional>
 #include <string>
 
+#include "auth/access.hpp"
 #include "protocol/ws/deflate.hpp"
 #include "runtime/connection_slot.hpp"
 #include "runtime/worker.hpp"
@@ -18,6 +20,9 @@ struct SessionOptions {
   int deflate_window_bits = kMaxWindowBits;  // with deflate: the window message pushes are compressed with
   std::string handshake_response;            // written first
   std::string received;                      // bytes read after the handshake request, not yet processed
+  const Access* access = nullptr;            // who may do what (required)
+  Identity identity;                         // the client's, from the handshake request
+  std::optional<ApiError> refusal;           // an invalid token: the session closes at once with 4001
 };
 
 template <typename Stream>

@@ -20,6 +20,7 @@ std::optional<Op> op_named(std::string_view name) {
   if (name == "publish") return Op::publish;
   if (name == "history") return Op::history;
   if (name == "ping") return Op::ping;
+  if (name == "refresh") return Op::refresh;
   return std::nullopt;
 }
 
@@ -57,6 +58,13 @@ std::optional<ApiError> read_arguments(const json::object& object, Command& comm
     case Op::history:
       if (auto error = read_channel(object, command)) return error;
       return read_since_and_limit(object, command);
+    case Op::refresh: {
+      const json::value* token = object.if_contains("token");
+      if (token == nullptr || !token->is_string() || token->get_string().empty())
+        return invalid("token is required and must be a non-empty string");
+      command.token = token->get_string();
+      return std::nullopt;
+    }
     case Op::publish: {
       auto request = parse_publish_message(json::value(object), limits);
       if (auto* error = std::get_if<ApiError>(&request)) return *error;

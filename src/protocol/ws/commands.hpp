@@ -13,7 +13,7 @@
 
 namespace herald::ws {
 
-enum class Op { subscribe, unsubscribe, publish, history, ping };
+enum class Op { subscribe, unsubscribe, publish, history, ping, refresh };
 
 struct Command {
   Op op = Op::ping;
@@ -22,6 +22,7 @@ struct Command {
   std::optional<ResumePoint> since;  // subscribe, history
   std::size_t limit = 100;           // history
   PublishRequest publish;            // publish
+  std::string token;                 // refresh: a connection token
 };
 
 struct CommandError {

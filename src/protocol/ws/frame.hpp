@@ -21,6 +21,7 @@ inline constexpr std::uint16_t invalid_payload = 1007;
 inline constexpr std::uint16_t policy_violation = 1008;
 inline constexpr std::uint16_t too_big = 1009;
 inline constexpr std::uint16_t internal_error = 1011;
+inline constexpr std::uint16_t unauthorized = 4001;  // an invalid token at connect, or the token expired
 inline constexpr std::uint16_t slow_consumer = 4008;
 // What a close frame without a code reports (RFC 6455 section 7.1.5); never sent on the wire.
 inline constexpr std::uint16_t no_status = 1005;

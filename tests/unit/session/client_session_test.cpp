@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/memory/memory_engine.hpp"
+#include "protocol/jwt/jwt_minter.hpp"
 
 namespace herald {
 namespace {
@@ -68,6 +69,11 @@ class ClientSessionTest : public ::testing::Test {
     worker.attach(engine);
   }
   void allow_publishing() { config.ws_publish_prefixes = {"chat."}; }
+  // Connection tokens signed with `secret` become required.
+  void require_tokens(const std::string& secret) {
+    config.auth_hmac_secret = secret;
+    access.emplace(config);
+  }
 
   void run() {
     worker.context().restart();
@@ -82,6 +88,7 @@ class ClientSessionTest : public ::testing::Test {
   }
 
   Config config;
+  std::optional<Access> access{config};
   ServerState state;
   Worker worker;
   FlakyEngine engine;
@@ -89,14 +96,14 @@ class ClientSessionTest : public ::testing::Test {
 };
 
 TEST_F(ClientSessionTest, PingIsAnsweredWithItsId) {
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   auto said = command(session, R"({"id":"p1","op":"ping"})");
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(said[0], json::parse(R"({"id":"p1","ok":true})"));
 }
 
 TEST_F(ClientSessionTest, ABadCommandGetsAnErrorReplyAndTheSessionGoesOn) {
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   auto said = command(session, R"({"id":7,"op":"fly"})");
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(said[0].at("id"), 7);
@@ -107,7 +114,7 @@ TEST_F(ClientSessionTest, ABadCommandGetsAnErrorReplyAndTheSessionGoesOn) {
 
 TEST_F(ClientSessionTest, SubscribeRepliesThenPushesMessagesInOrder) {
   allow_publishing();
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   auto said = command(session, R"({"id":1,"op":"subscribe","channel":"chat.room"})");
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(said[0].at("id"), 1);
@@ -132,7 +139,7 @@ TEST_F(ClientSessionTest, SubscribeRepliesThenPushesMessagesInOrder) {
 }
 
 TEST_F(ClientSessionTest, PublishingNeedsAPermittedChannel) {
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   auto said = command(session, R"({"id":3,"op":"publish","channel":"chat.room","data":1})");
   ASSERT_EQ(said.size(), 1u);
   EXPECT_EQ(said[0].at("error").at("code"), "forbidden");
@@ -140,7 +147,7 @@ TEST_F(ClientSessionTest, PublishingNeedsAPermittedChannel) {
 
 TEST_F(ClientSessionTest, HistoryAnswersWithTheMessagesAndTheCursor) {
   allow_publishing();
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   command(session, R"({"id":1,"op":"publish","channel":"chat.a","data":"x"})");
   command(session, R"({"id":2,"op":"publish","channel":"chat.a","data":"y"})");
   auto said = command(session, R"({"id":3,"op":"history","channel":"chat.a"})");
@@ -151,7 +158,7 @@ TEST_F(ClientSessionTest, HistoryAnswersWithTheMessagesAndTheCursor) {
 }
 
 TEST_F(ClientSessionTest, UnsubscribingBeforeTheSubscriptionStartsCancelsIt) {
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   session.run(R"({"id":1,"op":"subscribe","channel":"a"})");
   auto said = command(session, R"({"id":2,"op":"unsubscribe","channel":"a"})");
   ASSERT_EQ(said.size(), 2u);
@@ -162,7 +169,7 @@ TEST_F(ClientSessionTest, UnsubscribingBeforeTheSubscriptionStartsCancelsIt) {
 }
 
 TEST_F(ClientSessionTest, ASubscriptionTheEngineRefusesEndsWithItsSubscribesId) {
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   command(session, R"({"id":"sub-1","op":"subscribe","channel":"chat.x"})");
   engine.fail_history = true;
   engine.failure = EngineStatus::rejected;
@@ -180,7 +187,7 @@ TEST_F(ClientSessionTest, ASubscriptionTheEngineRefusesEndsWithItsSubscribesId) 
 
 TEST_F(ClientSessionTest, ASubscriptionOutlivesAnUnavailableEngineAndCatchesUp) {
   allow_publishing();
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   command(session, R"({"id":1,"op":"subscribe","channel":"chat.y"})");
   command(session, R"({"id":2,"op":"publish","channel":"chat.y","data":1})");
   engine.fail_history = true;  // unavailable
@@ -204,7 +211,7 @@ TEST_F(ClientSessionTest, ASubscriptionOutlivesAnUnavailableEngineAndCatchesUp) 
 
 TEST_F(ClientSessionTest, AnEndedSessionSaysNothingMore) {
   allow_publishing();
-  ClientSession session(worker, output);
+  ClientSession session(worker, output, *access, {});
   command(session, R"({"id":1,"op":"subscribe","channel":"chat.y"})");
   session.run(R"({"id":2,"op":"history","channel":"chat.y"})");
   session.end();
@@ -214,6 +221,93 @@ TEST_F(ClientSessionTest, AnEndedSessionSaysNothingMore) {
   EXPECT_EQ(session.subscription_count(), 0u);
   session.run(R"({"id":3,"op":"ping"})");
   EXPECT_EQ(output.texts.size(), before);
+}
+
+// Tokens: a session is anonymous or holds a token; subscribe and publish follow its claims.
+std::string token_for(const std::string& secret, json::object claims) {
+  return mint_jwt(JwtKey::hmac(secret), claims);
+}
+
+Identity identity_of(const Access& access, const std::string& token) {
+  return std::get<Identity>(access.identify_token(token));
+}
+
+TEST_F(ClientSessionTest, WithTokensAnAnonymousClientMayNotSubscribe) {
+  require_tokens("k");
+  ClientSession session(worker, output, *access, {});
+  auto said = command(session, R"({"id":1,"op":"subscribe","channel":"chat:a"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("error").at("code"), "token_required");
+  EXPECT_EQ(session.subscription_count(), 0u);
+}
+
+TEST_F(ClientSessionTest, ATokenAllowsTheChannelsItNamesOnly) {
+  require_tokens("k");
+  auto token = token_for("k", {{"sub", "u1"}, {"channels", json::array{"chat:*"}}});
+  ClientSession session(worker, output, *access, identity_of(*access, token));
+  auto ok = command(session, R"({"id":1,"op":"subscribe","channel":"chat:a"})");
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].at("ok"), true);
+  auto refused = command(session, R"({"id":2,"op":"subscribe","channel":"admin.x"})");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].at("error").at("code"), "forbidden_channel");
+  auto history = command(session, R"({"id":3,"op":"history","channel":"admin.x"})");
+  EXPECT_EQ(history[0].at("error").at("code"), "forbidden_channel");
+  auto publish = command(session, R"({"id":4,"op":"publish","channel":"chat:a","data":1})");
+  EXPECT_EQ(publish[0].at("error").at("code"), "forbidden");
+}
+
+TEST_F(ClientSessionTest, ThePublishClaimAllowsPublishing) {
+  require_tokens("k");
+  auto token = token_for("k", {{"channels", json::array{"chat:*"}}, {"publish", json::array{"chat:a"}}});
+  ClientSession session(worker, output, *access, identity_of(*access, token));
+  auto said = command(session, R"({"id":1,"op":"publish","channel":"chat:a","data":1})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("ok"), true);
+  EXPECT_EQ(
+      command(session, R"({"id":2,"op":"publish","channel":"chat:b","data":1})")[0].at("error").at("code"),
+      "forbidden");
+}
+
+TEST_F(ClientSessionTest, ANamespaceMayAllowAnonymousSubscribersAndClientPublishing) {
+  config.namespaces = {Namespace{"public:", true, true}};
+  require_tokens("k");
+  ClientSession session(worker, output, *access, {});
+  auto subscribed = command(session, R"({"id":1,"op":"subscribe","channel":"public:news"})");
+  ASSERT_EQ(subscribed.size(), 1u);
+  EXPECT_EQ(subscribed[0].at("ok"), true) << subscribed[0];
+  auto published = command(session, R"({"id":2,"op":"publish","channel":"public:other","data":1})");
+  ASSERT_EQ(published.size(), 1u);
+  EXPECT_EQ(published[0].at("ok"), true) << published[0];
+  auto refused = command(session, R"({"id":3,"op":"publish","channel":"private:x","data":1})");
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].at("ok"), false) << refused[0];
+  EXPECT_EQ(refused[0].at("error").at("code"), "token_required");
+}
+
+TEST_F(ClientSessionTest, RefreshReplacesTheTokenWhenItStillAllowsEverySubscription) {
+  require_tokens("k");
+  auto soon = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()) -
+              25;  // within the 30 s leeway: valid, but about to expire
+  auto first = token_for("k", {{"channels", json::array{"chat:*"}}, {"exp", soon}});
+  ClientSession session(worker, output, *access, identity_of(*access, first));
+  ASSERT_EQ(command(session, R"({"id":1,"op":"subscribe","channel":"chat:a"})")[0].at("ok"), true);
+  EXPECT_FALSE(session.token_expired(std::chrono::system_clock::now()));
+  EXPECT_TRUE(session.token_expired(std::chrono::system_clock::now() + std::chrono::seconds(10)));
+
+  auto narrower = token_for("k", {{"channels", json::array{"news"}}});
+  auto refused = command(session, R"({"id":2,"op":"refresh","token":")" + narrower + R"("})");
+  EXPECT_EQ(refused[0].at("error").at("code"), "forbidden_channel");
+  auto forged = command(session, R"({"id":3,"op":"refresh","token":")" + token_for("other", {}) + R"("})");
+  EXPECT_EQ(forged[0].at("error").at("code"), "invalid_token");
+  EXPECT_TRUE(session.token_expired(std::chrono::system_clock::now() + std::chrono::seconds(10)));
+
+  auto fresh = token_for("k", {{"channels", json::array{"chat:*"}}});
+  EXPECT_EQ(command(session, R"({"id":4,"op":"refresh","token":")" + fresh + R"("})")[0].at("ok"), true);
+  EXPECT_FALSE(session.token_expired(std::chrono::system_clock::now() + std::chrono::hours(24)));
+  EXPECT_EQ(session.subscription_count(), 1u);
 }
 
 }  // namespace
