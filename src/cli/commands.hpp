@@ -1,4 +1,4 @@
-// The client subcommands of the herald binary: `herald publish` and `herald subscribe`.
+// The client subcommands of the herald binary: `herald publish`, `herald subscribe` and `herald token`.
 #pragma once
 #include <optional>
 #include <string>
@@ -24,7 +24,21 @@ struct SubscribeOptions {
   std::optional<unsigned> max_messages;
 };
 
+struct TokenOptions {
+  std::string secret;    // HS256; empty: $HERALD_AUTH_HMAC_SECRET (unless key_file)
+  std::string key_file;  // a private key PEM (RS256 or ES256)
+  std::string key_id;    // kid; with key_file the default is the file's name without .pem
+  std::string subject;
+  std::vector<std::string> channels;
+  std::vector<std::string> publish;
+  std::string issuer;
+  std::string audience;
+  unsigned long ttl_seconds = 3600;  // 0: no expiry
+};
+
 int publish_command(const PublishOptions& options);
+// Prints a signed connection token; 2 when it cannot be made (no key, an unusable key).
+int token_command(const TokenOptions& options);
 int subscribe_command(const SubscribeOptions& options);
 
 }  // namespace herald::cli

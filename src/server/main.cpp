@@ -53,6 +53,8 @@ CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
   add_setting_flag(*serve, flags, "--listen", "server.listen", "HOST:PORT to listen on");
   add_setting_flag(*serve, flags, "--workers", "server.workers", "Worker threads, 0 = one per core");
   add_setting_flag(*serve, flags, "--api-key", "publish.api_key", "API key publishers must send");
+  add_setting_flag(*serve, flags, "--auth-secret", "auth.hmac_secret",
+                   "HMAC secret of connection tokens (HS256): subscribers then need a token");
   add_setting_flag(*serve, flags, "--log-format", "log.format", "text or json");
   add_setting_flag(*serve, flags, "--log-level", "log.level",
                    "Minimum level logged: trace, debug, info, warn, error, critical or off");
@@ -110,6 +112,21 @@ CLI::App* add_subscribe_command(CLI::App& app, herald::cli::SubscribeOptions& op
   return subscribe;
 }
 
+CLI::App* add_token_command(CLI::App& app, herald::cli::TokenOptions& options) {
+  auto* token = app.add_subcommand("token", "Print a signed connection token (for tests and scripts)");
+  token->add_option("--secret", options.secret, "HMAC secret, HS256 (default: $HERALD_AUTH_HMAC_SECRET)");
+  token->add_option("--key", options.key_file, "Private key PEM file, RS256 or ES256 (instead of --secret)");
+  token->add_option("--kid", options.key_id, "Key id (default with --key: the file name without .pem)");
+  token->add_option("--sub", options.subject, "Subject: the user");
+  token->add_option("--channel", options.channels, "May subscribe to (repeatable; a trailing * is a prefix)");
+  token->add_option("--publish", options.publish, "May publish to (repeatable; a trailing * is a prefix)");
+  token->add_option("--iss", options.issuer, "Issuer");
+  token->add_option("--aud", options.audience, "Audience");
+  token->add_option("--ttl", options.ttl_seconds, "Seconds until it expires, 0 = never")
+      ->capture_default_str();
+  return token;
+}
+
 int serve(const ServeFlags& flags) {
   herald::Config config;
   try {
@@ -143,6 +160,8 @@ int main(int argc, char** argv) {
   auto* publish_command = add_publish_command(app, publish);
   herald::cli::SubscribeOptions subscribe;
   auto* subscribe_command = add_subscribe_command(app, subscribe);
+  herald::cli::TokenOptions token;
+  auto* token_command = add_token_command(app, token);
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -154,6 +173,7 @@ int main(int argc, char** argv) {
   if (*serve_command) return serve(serve_flags);
   if (*publish_command) return herald::cli::publish_command(publish);
   if (*subscribe_command) return herald::cli::subscribe_command(subscribe);
+  if (*token_command) return herald::cli::token_command(token);
   std::cout << "herald " << HERALD_VERSION << std::endl;
   return 0;
 }
