@@ -72,12 +72,12 @@ std::variant<Identity, ApiError> Access::identify_token(std::string_view token) 
   return Identity{std::get<JwtClaims>(std::move(verified))};
 }
 
-std::variant<Identity, ApiError> Access::identify(const HttpRequest& request) const {
+std::variant<Identity, ApiError> Access::identify(const HttpRequest& request, bool cookie) const {
   if (!tokens_enabled()) return Identity{};
   auto bearer = bearer_credentials(request.header(http::field::authorization));
   if (bearer && (config_.api_key.empty() || *bearer != config_.api_key)) return identify_token(*bearer);
   if (auto token = request.param("token")) return identify_token(*token);
-  if (!config_.auth_cookie.empty()) {
+  if (cookie && !config_.auth_cookie.empty()) {
     if (auto token = cookie_value(request.header(http::field::cookie), config_.auth_cookie))
       return identify_token(*token);
   }

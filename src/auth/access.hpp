@@ -31,7 +31,9 @@ class Access {
   // The client's identity from its token (Authorization: Bearer, ?token= or the auth.cookie cookie):
   // anonymous without a token; 401 invalid_token or token_expired for a token that is not valid. A
   // bearer value equal to an API key is not a token. Without keys configured every client is anonymous.
-  std::variant<Identity, ApiError> identify(const HttpRequest& request) const;
+  // `cookie = false` ignores the cookie: for requests that change something, which a page of another site
+  // could make a browser send with the cookie attached.
+  std::variant<Identity, ApiError> identify(const HttpRequest& request, bool cookie = true) const;
   // The identity a token gives (for a WebSocket `refresh`).
   std::variant<Identity, ApiError> identify_token(std::string_view token) const;
 

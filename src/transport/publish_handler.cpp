@@ -44,7 +44,7 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access& acces
                                              const HttpRequest& request) {
   auto started = std::chrono::steady_clock::now();
   // Who sends it is checked first, so that a client that may not publish learns nothing from the body.
-  auto identified = access.identify(request);
+  auto identified = access.identify(request, /*cookie=*/false);
   if (auto* error = std::get_if<ApiError>(&identified)) co_return refusal_response(*error);
   const Identity& identity = std::get<Identity>(identified);
   if (identity.anonymous()) {  // the publish API's rules: an API key, or loopback

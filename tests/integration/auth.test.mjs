@@ -232,6 +232,13 @@ describe('connection tokens', () => {
       body: { channel, data: 1 },
     });
     assert.equal(forged.status, 401);
+    // A cookie is not a publisher's credential: a foreign page could make the browser send it.
+    const viaCookie = await request(srv.base, 'POST', '/api/publish', {
+      headers: { Cookie: `herald_token=${writer}` },
+      body: { channel, data: 1 },
+    });
+    assert.equal(viaCookie.status, 401, viaCookie.text);
+    assert.equal(await errorCode(viaCookie), 'unauthorized');
   });
 
   test('refresh over WebSocket keeps the connection; expiry without refresh closes it with 4001 token_expired', async () => {
