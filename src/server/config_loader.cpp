@@ -18,6 +18,7 @@
 #include "engine/engine.hpp"
 #include "engine/engine_factory.hpp"
 #include "engine/redis/redis_endpoint.hpp"
+#include "protocol/jwt/jwt_key.hpp"
 #include "server/closest_name.hpp"
 #include "server/listen_address.hpp"
 #include "server/logging.hpp"
@@ -170,6 +171,15 @@ toml::table parse_toml(const std::string& path) {
   }
 }
 
+// A key file's text; throws with the reason when it cannot be read.
+std::string read_key_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::runtime_error("cannot read it: " + std::generic_category().message(errno));
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
 struct Entry {
   const toml::key* name;
   const toml::node* node;
@@ -293,6 +303,20 @@ void validate_redis(const Config& config, const Check& check) {
     check(value >= std::chrono::milliseconds(1), key, "must be at least 0.001 (seconds)");
 }
 
+// Every auth.public_key file must hold a key herald can check tokens with.
+template <typename Check>
+void validate_auth(const Config& config, const Check& check) {
+  for (const auto& path : config.auth_public_keys) {
+    std::string problem;
+    try {
+      JwtKey::from_pem(read_key_file(path));
+    } catch (const std::exception& error) {
+      problem = error.what();
+    }
+    check(problem.empty(), "auth.public_key", path + ": " + problem);
+  }
+}
+
 // Checks of the final values, reported against the source that gave them.
 void validate(const Config& config, const Origins& origins) {
   auto check = [&origins](bool ok, const std::string& key, const std::string& problem) {
@@ -311,6 +335,7 @@ void validate(const Config& config, const Origins& origins) {
   check(is_engine_type(config.engine_type), "engine.type",
         "unknown engine " + quoted(config.engine_type) + " (known: memory, redis)");
   if (config.engine_type == "redis") validate_redis(config, check);
+  validate_auth(config, check);
   check(config.history_size > 0, "history.size", "must be at least 1");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { test, describe, before, after } from './lib/harness.mjs';
 import { startServer, HERALD_BIN } from './lib/server.mjs';
 import { request, publish } from './lib/http.mjs';
@@ -281,6 +281,34 @@ describe('connection tokens', () => {
     assert.equal(token.split('.')[2], expected, 'the signature is HMAC-SHA256 over header.payload');
     const res = await request(srv.base, 'GET', '/api/history?channel=chat:cli', { headers: bearer(token) });
     assert.equal(res.status, 200, res.text);
+  });
+});
+
+describe('key files', () => {
+  test('a public key file that is not a key stops herald with a configuration error (exit 2)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-badkey-'));
+    try {
+      const file = path.join(dir, 'broken.pem');
+      fs.writeFileSync(file, '-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n');
+      const run = spawnSync(HERALD_BIN, ['serve', '--listen', '127.0.0.1:0'], {
+        env: { ...process.env, HERALD_AUTH_PUBLIC_KEY: file },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, /^herald: configuration error: environment HERALD_AUTH_PUBLIC_KEY: auth\.public_key: .*broken\.pem: not a PEM public or private key/);
+      const small = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
+      fs.writeFileSync(file, small.publicKey.export({ type: 'spki', format: 'pem' }));
+      const weak = spawnSync(HERALD_BIN, ['serve', '--listen', '127.0.0.1:0'], {
+        env: { ...process.env, HERALD_AUTH_PUBLIC_KEY: file },
+        encoding: 'utf8',
+        timeout: 10_000,
+      });
+      assert.equal(weak.status, 2);
+      assert.match(weak.stderr, /an RSA key needs at least 2048 bits/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

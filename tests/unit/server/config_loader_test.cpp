@@ -374,6 +374,33 @@ TEST_F(ConfigLoaderTest, UnknownKeysAndSectionsInTheFile) {
       << "several sections have max_channels";
 }
 
+TEST_F(ConfigLoaderTest, NamespacesAreArraysOfTables) {
+  std::string file = toml_file(
+      "[[namespace]]\nprefix = \"public:\"\nanonymous_subscribe = true\n"
+      "[[namespace]]\nprefix = \"room:\"\nclient_publish = true\n[auth]\nhmac_secret = \"s\"\n");
+  Config config = load_config(file, {});
+  ASSERT_EQ(config.namespaces.size(), 2u);
+  EXPECT_EQ(config.namespaces[0].prefix, "public:");
+  EXPECT_TRUE(config.namespaces[0].anonymous_subscribe);
+  EXPECT_FALSE(config.namespaces[0].client_publish);
+  EXPECT_EQ(config.namespaces[1].prefix, "room:");
+  EXPECT_TRUE(config.namespaces[1].client_publish);
+  EXPECT_EQ(config.auth_hmac_secret, "s");
+
+  file = toml_file("[[namespace]]\nprefix = \"a\"\nclient_publsh = true\n");
+  ConfigError error = error_of(file);
+  EXPECT_EQ(error.source(), file + ":3:1");
+  EXPECT_EQ(error.key(), "namespace.client_publsh");
+  EXPECT_EQ(error.problem(), "unknown setting (did you mean namespace.client_publish?)");
+
+  file = toml_file("[[namespace]]\nclient_publish = true\n");
+  EXPECT_EQ(error_of(file).problem(), "every [[namespace]] needs a prefix");
+  file = toml_file("[namespace]\nprefix = \"a\"\n");
+  EXPECT_EQ(error_of(file).problem(), "write namespaces as [[namespace]] tables");
+  file = toml_file("[[namespace]]\nprefix = 5\n");
+  EXPECT_EQ(error_of(file).key(), "namespace.prefix");
+}
+
 TEST_F(ConfigLoaderTest, TheFirstProblemInTheFileIsReported) {
   std::string file = toml_file("[server]\nworkers = -1\n[history]\nttl = -1\n");
   EXPECT_EQ(error_of(file).key(), "server.workers") << "file order, not the alphabetical order of sections";
