@@ -88,10 +88,10 @@ std::optional<ApiError> check_http_publisher(const Config& config, const HttpReq
 HttpResponse refusal_response(const ApiError& error) {
   HttpResponse response = error_response(error);
   if (error.status == http::status::unauthorized) {
-    bool token_refused = error.code == "invalid_token" || error.code == "token_expired";
-    response.set(http::field::www_authenticate,
-                 token_refused ? std::string(kBearerChallenge) + ", error=\"invalid_token\""
-                               : std::string(kBearerChallenge));
+    std::string challenge(kBearerChallenge);
+    if (error.code == "invalid_token" || error.code == "token_expired")
+      challenge.append(", error=\"invalid_token\"");
+    response.set(http::field::www_authenticate, challenge);
   }
   return response;
 }

@@ -34,6 +34,7 @@ struct Config {
   std::size_t max_body_bytes = 1 << 20;
   std::string web_root;                   // empty: the pages built into the binary
   bool web_root_follow_symlinks = false;  // serve files whose real path is outside web_root
+  std::vector<std::string> cors_origins;  // pages of these origins may read the API and SSE; "*": any
   // [publish]
   std::string api_key;
   std::size_t max_message_bytes = 64 * 1024;

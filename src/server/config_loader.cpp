@@ -44,6 +44,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"http.max_body_bytes", &Config::max_body_bytes},
       {"http.web_root", &Config::web_root},
       {"http.web_root_follow_symlinks", &Config::web_root_follow_symlinks},
+      {"http.cors_origins", &Config::cors_origins},
       {"publish.api_key", &Config::api_key},
       {"publish.max_message_bytes", &Config::max_message_bytes},
       {"publish.idempotency_window", &Config::idempotency_window},

@@ -12,6 +12,7 @@
 
 #include "auth/publish_policy.hpp"
 #include "protocol/http/api_error.hpp"
+#include "protocol/http/cors.hpp"
 #include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
 #include "protocol/ws/handshake.hpp"
@@ -144,6 +145,13 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     stream_.expires_never();
     const bool keep_alive = request.message().keep_alive();
     RouteMatch match = match_route(request.path(), request.method());
+    cors_.reset();
+    if (is_cors_route(match.route))
+      cors_ = cors_grant(worker_.config().cors_origins, request.header(http::field::origin));
+    if (is_preflight(request) && is_cors_route(match.route)) {
+      auto answer = cors_ ? preflight_response(*cors_, match.allow) : cors_refusal(request);
+      co_return co_await send(std::move(answer), keep_alive, &request);
+    }
     bool streaming =
         match.route == Route::sse || match.route == Route::websocket || match.route == Route::websocket_echo;
     if (streaming && match.method_allowed) {
@@ -185,6 +193,20 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     return error_response({http::status::not_found, "not_found", "no such endpoint: " + request.path()});
   }
 
+  static HttpResponse cors_refusal(const HttpRequest& request) {
+    return error_response({http::status::forbidden, "forbidden_origin",
+                           "pages of " + std::string(request.header(http::field::origin)) + " may not use " +
+                               request.path() + " (http.cors_origins)"});
+  }
+
+  // The CORS header lines of the SSE response, when the request's origin may read it.
+  std::string sse_cors_headers() const {
+    if (!cors_) return {};
+    std::string lines = "Access-Control-Allow-Origin: " + cors_->origin + "\r\n";
+    if (cors_->credentials) lines += "Access-Control-Allow-Credentials: true\r\n";
+    return lines + "Vary: Origin\r\n";
+  }
+
   static HttpResponse method_not_allowed(const HttpRequest& request, const RouteMatch& match) {
     auto response = error_response({http::status::method_not_allowed, "method_not_allowed",
                                     "use " + std::string(match.allow) + " for " + request.path()});
@@ -201,6 +223,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     auto admitted = access_.admit_subscriber(request, sse.channels);
     if (auto* refusal = std::get_if<ApiError>(&admitted)) return refusal_response(*refusal);
     if (const auto& token = std::get<Identity>(admitted).token) sse.token_expires = token->expires_at;
+    sse.extra_headers = sse_cors_headers();
     worker_.metrics().http_response(200);
     handed_over_ = true;
     start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_),
@@ -244,6 +267,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (keep_alive && request != nullptr && request->message().version() < 11)
       response.set(http::field::connection, "keep-alive");
     response.set(http::field::server, "herald");
+    if (cors_) apply_cors(response, *cors_);
     worker_.metrics().http_response(response.result_int());
     stream_.expires_after(steady(worker_.config().idle_timeout));
     boost::system::error_code error;
@@ -271,6 +295,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   beast::flat_buffer buffer_;
   asio::ip::address remote_;
   std::shared_ptr<LongPollWait> long_poll_;
+  std::optional<CorsGrant> cors_;  // the current request's, when its origin may read the answer
   bool waiting_for_request_ = false;
   bool closing_ = false;
   bool handed_over_ = false;  // the socket now belongs to an SSE stream or a WebSocket session

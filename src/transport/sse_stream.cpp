@@ -58,6 +58,14 @@ constexpr std::string_view kResponseHead =
     "Connection: close\r\n"
     "\r\n";
 
+// The response head with `extra` header lines before its end.
+std::string response_head(std::string_view extra) {
+  std::string head(kResponseHead.substr(0, kResponseHead.size() - 2));
+  head += extra;
+  head += "\r\n";
+  return head;
+}
+
 // The part of a resume token that stands for a channel whose gap has not been sent yet: what the client
 // asked for, so that a reconnect before the gap event reports the gap again. (A token that did not
 // match the channels gives each channel the whole token, which cannot be a part: any text that is not
@@ -83,7 +91,10 @@ class SseStream final : public StreamConnection<Stream>,
 
   // The parameters are used here and not kept: a long-lived stream keeps only what it uses.
   void start(SseParams params) {
-    this->send_static(kResponseHead);
+    if (params.extra_headers.empty())
+      this->send_static(kResponseHead);
+    else
+      this->send(response_head(params.extra_headers));
     this->send(sse::retry_field(worker_.config().sse_retry_ms));
     parts_.resize(params.channels.size());
     feeds_.reserve(params.channels.size());

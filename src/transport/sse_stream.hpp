@@ -20,6 +20,7 @@ struct SseParams {
   std::vector<std::optional<ResumePoint>> since;  // per channel; nullopt: from now on
   bool raw = false;                               // format=raw: the payload itself as data
   std::optional<std::chrono::system_clock::time_point> token_expires;  // the stream ends then (token_expired)
+  std::string extra_headers;  // header lines ("Name: value\r\n") added to the response, e.g. CORS
 };
 
 // channel=… (1 to max_channels, no repeats), since=TOKEN or the Last-Event-ID header, format=raw|json.
