@@ -356,8 +356,12 @@ describe('the pub/sub connections killed (CLIENT KILL TYPE pubsub)', { skip: red
     return { repaired: await metric(node, 'herald_messages_repaired_total'), reconnects: await metric(node, 'herald_engine_reconnects_total') };
   }
 
-  /** Kills every pub/sub connection to Redis; asserts it found one per herald node. */
+  /** Kills every pub/sub connection to Redis, once each node has one (again); asserts it found them. */
   async function killPubsub() {
+    await waitFor(async () => {
+      const list = await redis.command('CLIENT', 'LIST', 'TYPE', 'pubsub');
+      return list.split('\n').filter((line) => line.trim()).length >= nodes.length;
+    }, { timeout: 10_000, label: 'a subscribed pub/sub connection per node' });
     const killed = await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
     assert.ok(killed >= nodes.length, `CLIENT KILL TYPE pubsub killed ${killed} connections, expected one per node`);
   }
