@@ -88,11 +88,12 @@ RedisEngine::RedisEngine(std::vector<asio::any_io_executor> executors, const Eng
   redis::Timeouts timeouts{config.redis.connect_timeout, config.redis.command_timeout};
   std::random_device seed;
   for (std::size_t i = 0; i < workers_.size(); ++i) {
-    std::function<void()> on_change;
-    if (i == kSubscriberWorker) on_change = [this] { on_topology_change(); };
+    auto worker = static_cast<WorkerId>(i);
+    std::function<void()> on_change = [this, worker] { on_router_change(worker); };
     workers_[i].router =
         std::make_unique<redis::Router>(executors_[i], endpoint_, seeds(), timeouts, on_change);
     workers_[i].random.seed(seed());
+    all_workers_ |= std::uint64_t{1} << i;
   }
 }
 
@@ -300,7 +301,7 @@ void RedisEngine::watch(WorkerId worker, std::string channel, WatchCompletion do
 }
 
 void RedisEngine::watch_on_subscriber(WorkerId worker, std::string channel, WatchCompletion done) {
-  if (!ready()) {
+  if (!watchable_.load(std::memory_order_relaxed)) {
     std::string reason = "redis " + endpoint_.to_string() + " is unreachable";
     return complete_on(worker, std::move(done), WatchOutcome{EngineStatus::unavailable, std::move(reason)});
   }
@@ -437,12 +438,21 @@ void RedisEngine::on_topology_change() {
   }
 }
 
+void RedisEngine::on_router_change(WorkerId worker) {
+  const std::uint64_t bit = std::uint64_t{1} << worker;
+  if (workers_[worker].router->up())
+    routers_up_.fetch_or(bit, std::memory_order_relaxed);
+  else
+    routers_up_.fetch_and(~bit, std::memory_order_relaxed);
+  if (worker == kSubscriberWorker) on_topology_change();
+}
+
 void RedisEngine::update_readiness() {
   redis::Router& router = *workers_[kSubscriberWorker].router;
   bool up = router.up();
   for (const auto& [node, subscriber] : subscribers_)
     if (subscriber->has_topics() || !router.cluster()) up = up && subscriber->up();
-  ready_.store(up, std::memory_order_relaxed);
+  watchable_.store(up, std::memory_order_relaxed);
 }
 
 }  // namespace herald

@@ -40,7 +40,11 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   std::chrono::milliseconds position_check_interval() const override {
     return config_.redis.position_check_interval;
   }
-  bool ready() const override { return ready_.load(std::memory_order_relaxed); }
+  // Every worker can send commands (its router is up) and the pub/sub side can watch channels.
+  bool ready() const override {
+    return watchable_.load(std::memory_order_relaxed) &&
+           routers_up_.load(std::memory_order_relaxed) == all_workers_;
+  }
   std::string description() const override;
   std::size_t channel_count() const override { return watched_.load(std::memory_order_relaxed); }
   void write_metrics(std::string& out) const override;
@@ -78,6 +82,8 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   // The slot table changed or a connection came up or went down: topics whose slot moved are subscribed
   // on their new master, and the readiness is updated.
   void on_topology_change();
+  // On `worker`'s thread: its router's connections came up or went down (or the slot table changed).
+  void on_router_change(WorkerId worker);
   void update_readiness();
   void lost_subscription(const std::string& channel, Topic& topic, const std::string& reason);
 
@@ -98,7 +104,13 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   std::unordered_map<std::string, std::unique_ptr<redis::Subscriber>> subscribers_;  // by node
   std::unordered_map<std::string, Topic> topics_;                                    // by channel name
   bool started_ = false;
-  std::atomic<bool> ready_{false};
+  // The subscriber's worker can send commands and every pub/sub connection in use is up (new watches
+  // are possible); written on the subscriber's thread.
+  std::atomic<bool> watchable_{false};
+  // A bit per worker whose router is up, each written on its worker's thread: a node is ready only when
+  // every worker can publish, since any of them may get the next request.
+  std::atomic<std::uint64_t> routers_up_{0};
+  std::uint64_t all_workers_ = 0;
   std::atomic<std::size_t> watched_{0};
   std::atomic<std::uint64_t> subscriber_failures_{0};  // pub/sub connections lost (read by metrics)
 };
