@@ -60,6 +60,11 @@ struct HistoryRequest {
   std::string channel;
   std::optional<ResumePoint> since;  // nullopt: the newest `limit` messages
   std::size_t limit = 100;
+  // The time of the message at `since` as a feed delivered it (0: unknown; never from a client). An engine
+  // whose store can go back (Redis losing its last writes) checks it: a different message there means the
+  // channel took new messages under offsets already delivered, and it starts again under a new epoch, which
+  // every subscriber sees as a gap.
+  std::int64_t since_time_ms = 0;
 };
 
 struct HistoryOutcome {

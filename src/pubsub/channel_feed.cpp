@@ -52,10 +52,10 @@ void ChannelFeed::stop() {
   since_.reset();
 }
 
-void ChannelFeed::read_history(std::optional<ResumePoint> since) {
+void ChannelFeed::read_history(std::optional<ResumePoint> since, std::int64_t since_time_ms) {
   reading_history_ = true;
   std::size_t limit = since ? batch_limit_ : 0;  // from now on: only the current position
-  HistoryRequest request{channel_, std::move(since), limit};
+  HistoryRequest request{channel_, std::move(since), limit, since_time_ms};
   self_ = std::make_shared<ChannelFeed*>(this);  // one read at a time; dropped when it answers
   hub_.engine().history(hub_.worker(), std::move(request), [self = self_](HistoryOutcome outcome) {
     if (ChannelFeed* feed = *self; feed != nullptr && feed->subscribed_) feed->on_history(std::move(outcome));
@@ -82,14 +82,17 @@ void ChannelFeed::on_history(HistoryOutcome outcome) {
   }
   if (outcome.gap) {
     position_ = outcome.gap->continue_from;
+    position_time_ms_ = 0;
     sink_.on_feed_gap(*this, *outcome.gap);
   }
   for (const auto& message : outcome.messages) {
     if (!subscribed_) return;  // the sink stopped the feed
     position_ = message->cursor();
+    position_time_ms_ = message->time_ms;
     sink_.on_feed_message(*this, message);
   }
   if (!subscribed_) return;
+  if (!(outcome.cursor == position_)) position_time_ms_ = 0;
   position_ = outcome.cursor;
   history_has_more_ = outcome.more;
   if (outcome.more || buffer_overflowed_) {
@@ -150,14 +153,19 @@ void ChannelFeed::on_position(const Cursor& position) {
 
 void ChannelFeed::repair() {
   repairing_ = true;
-  read_history(ResumePoint::from_cursor(position_));
+  read_history(ResumePoint::from_cursor(position_), position_time_ms_);
 }
 
 bool ChannelFeed::apply_live(const MessagePtr& message) {
-  if (message->epoch != position_.epoch) return false;   // the channel's history was lost and restarted
+  if (message->epoch != position_.epoch) return false;  // the channel's history was lost and restarted
+  // The message at our position again, but another one: the channel went back (Redis lost its last writes)
+  // and took new messages under offsets already delivered. History finds out what happened.
+  if (message->offset == position_.offset && position_time_ms_ != 0 && message->time_ms != position_time_ms_)
+    return false;
   if (message->offset <= position_.offset) return true;  // already delivered
   if (message->offset != position_.offset + 1) return false;
   position_ = message->cursor();
+  position_time_ms_ = message->time_ms;
   sink_.on_feed_message(*this, message);
   return true;
 }

@@ -71,7 +71,7 @@ class ChannelFeed final : public Subscriber {
   void fail(EngineStatus status, const std::string& reason);
   // Reads back from history what the live flow did not bring (a hole, a new epoch, a position ahead).
   void repair();
-  void read_history(std::optional<ResumePoint> since);
+  void read_history(std::optional<ResumePoint> since, std::int64_t since_time_ms = 0);
   void on_history(HistoryOutcome outcome);
   Cursor start_position(const HistoryOutcome& outcome) const;
   void apply_buffered();
@@ -84,6 +84,7 @@ class ChannelFeed final : public Subscriber {
   std::size_t batch_limit_;
   std::size_t buffer_limit_;
   Cursor position_;
+  std::int64_t position_time_ms_ = 0;  // the time of the message at position_ as delivered; 0: unknown
   bool started_ = false;
   bool resuming_ = false;  // started with a position from the client
   bool recovered_ = false;

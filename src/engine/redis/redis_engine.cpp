@@ -258,7 +258,8 @@ void RedisEngine::history(WorkerId from, HistoryRequest request, HistoryCompleti
                                   std::to_string(request.limit),
                                   std::to_string(now_unix_ms()),
                                   std::to_string(limits.history_ttl_ms),
-                                  std::to_string(std::max<std::int64_t>(limits.channel_idle_ms, 1))};
+                                  std::to_string(std::max<std::int64_t>(limits.channel_idle_ms, 1)),
+                                  request.since_time_ms > 0 ? std::to_string(request.since_time_ms) : ""};
   run_script(from, redis::history_script(), std::move(params), 2,
              [request = std::move(request), done = std::move(done)](Result result) mutable {
                HistoryOutcome outcome;

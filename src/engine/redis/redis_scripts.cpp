@@ -84,6 +84,21 @@ if mode == 'newest' then
 end
 local from, gap = first - 1, 1
 local since = tonumber(ARGV[4])
+if mode == 'since' and ARGV[3] == epoch and since ~= nil and ARGV[9] ~= '' then
+  -- A feed checks the message it delivered last. If the channel is behind it, or holds another message at
+  -- that offset, Redis lost writes that were delivered and new messages took their offsets: the channel
+  -- starts again under a new epoch, so that every subscriber, on every node, sees a gap.
+  local went_back = since > top
+  if not went_back and since >= first then
+    local at = redis.call('XRANGE', stream, string.format('%d-0', since), string.format('%d-0', since))
+    went_back = #at > 0 and at[1][2][2] ~= ARGV[9]
+  end
+  if went_back then
+    redis.call('DEL', stream)
+    redis.call('HSET', meta, 'e', ARGV[1], 'o', 0)
+    return {ARGV[1], 0, 0, 1, {}}
+  end
+end
 if mode == 'since' and ARGV[3] == epoch and since ~= nil and since <= top and since + 1 >= first then
   from, gap = since, 0
 end

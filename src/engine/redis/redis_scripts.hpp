@@ -27,7 +27,8 @@ struct Script {
 const Script& publish_script();
 
 // KEYS: meta, stream. ARGV: epoch for a new channel, mode ("newest" | "since" | "unusable"), since epoch,
-// since offset, limit, time ms, history ttl ms, idle ms.
+// since offset, limit, time ms, history ttl ms, idle ms, the time ms of the message at `since` as a feed
+// delivered it ("": not checked; a different message there starts the channel again under a new epoch).
 // Returns {epoch, last offset, position before the entries, gap (0 or 1), entries (XRANGE form)}.
 const Script& history_script();
 

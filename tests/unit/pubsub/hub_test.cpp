@@ -36,6 +36,7 @@ class ScriptedEngine final : public Engine, public EngineEvents {
   }
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override {
     ++history_reads;
+    since_times.push_back(request.since_time_ms);
     inner_.history(from, std::move(request), std::move(done));
   }
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override {
@@ -70,6 +71,8 @@ class ScriptedEngine final : public Engine, public EngineEvents {
 
   bool lose_live = false;
   int history_reads = 0;
+  std::vector<std::int64_t> since_times;  // of every history read
+  EngineEvents& hub_events() { return *events_; }
   int watches = 0;
   int unwatches = 0;
 
@@ -206,6 +209,36 @@ TEST_F(HubTest, ThePositionCheckFindsALostLastMessage) {
   run();
   EXPECT_EQ(sink.offsets, (Offsets{1, 2}));
   EXPECT_EQ(sink.gaps, 0);
+}
+
+TEST_F(HubTest, AnotherMessageAtTheDeliveredOffsetSendsTheFeedToHistoryWithTheTimeItDelivered) {
+  ChannelFeed feed(hub, "room", sink);
+  feed.start(std::nullopt);
+  engine.release_watch();
+  run();
+  Cursor first = publish("room");
+  ASSERT_EQ(sink.offsets, (Offsets{1}));
+  // The same message again (a duplicate from history and live) changes nothing.
+  engine.since_times.clear();
+  auto history = [&] {
+    MessagePtr delivered;
+    engine.history(0, HistoryRequest{"room", ResumePoint::from_cursor(Cursor{first.epoch, 0}), 1},
+                   [&](HistoryOutcome o) { delivered = o.messages.at(0); });
+    run();
+    return delivered;
+  };
+  MessagePtr same = history();
+  engine.since_times.clear();
+  engine.hub_events().on_message(same);
+  run();
+  EXPECT_TRUE(engine.since_times.empty()) << "a duplicate is dropped without reading history";
+  // Another message under the same offset (a store that went back and took a new message there).
+  MessagePtr other = make_message("room", first.epoch, first.offset, same->time_ms + 1000, "message", "2");
+  engine.hub_events().on_message(other);
+  run();
+  ASSERT_EQ(engine.since_times.size(), 1u) << "the feed reads history to find out what happened";
+  EXPECT_EQ(engine.since_times[0], same->time_ms) << "with the time of the message it delivered there";
+  EXPECT_EQ(sink.offsets, (Offsets{1})) << "nothing is delivered twice";
 }
 
 TEST_F(HubTest, PositionChecksRunAsOftenAsTheEngineAsks) {
