@@ -44,15 +44,32 @@ Plan make_plan(const Options& o) {
   return plan;
 }
 
+// One set of subscribe settings per --url; the subscribers keep pointers to them.
+std::vector<SubscribeSettings> make_settings(const Options& o) {
+  std::vector<SubscribeSettings> settings;
+  for (const auto& url : o.urls)
+    settings.push_back({target_or_throw(url), o.transport, o.lp_style, o.sse_ready, o.sub_path,
+                        o.transport == Transport::ws ? o.ws_subscribe : std::string()});
+  return settings;
+}
+
+// Subscriber i is the j-th (j = i / C) of channel k = i % C; it uses URL (j + k) % U, so each channel's
+// subscribers alternate between the URLs (whatever C and U are) and so do all subscribers.
+std::size_t url_of(std::size_t i, std::size_t channels, std::size_t urls) {
+  return (i / channels + i % channels) % urls;
+}
+
 std::vector<std::unique_ptr<SubscriberLoop>> make_loops(const Options& o, const Plan& plan,
-                                                        const SubscribeSettings& settings,
+                                                        const std::vector<SubscribeSettings>& settings,
                                                         Deadline deadline) {
   std::vector<std::vector<Subscriber>> shares(static_cast<std::size_t>(o.threads));
   std::vector<std::uint64_t> expected(shares.size(), 0);
   for (int i = 0; i < o.subscribers; ++i) {
-    std::size_t channel = static_cast<std::size_t>(i) % plan.channels.size();
-    std::size_t t = static_cast<std::size_t>(i) % shares.size();
-    shares[t].emplace_back(settings, plan.channels[channel], plan.messages_per_channel[channel]);
+    auto index = static_cast<std::size_t>(i);
+    std::size_t channel = index % plan.channels.size();
+    std::size_t t = index % shares.size();
+    const SubscribeSettings& node = settings[url_of(index, plan.channels.size(), settings.size())];
+    shares[t].emplace_back(node, plan.channels[channel], plan.messages_per_channel[channel]);
     expected[t] += plan.messages_per_channel[channel];
   }
   std::vector<std::unique_ptr<SubscriberLoop>> loops;
@@ -74,6 +91,17 @@ std::vector<std::unique_ptr<Publisher>> make_publishers(const Options& o, const 
                                                      o.rate / static_cast<double>(count),
                                                      static_cast<std::size_t>(o.size), deadline));
   return publishers;
+}
+
+// The server's processes (--pid) and its broker's (--broker-pid), read together.
+struct ServerSample {
+  ProcSample nodes;
+  ProcSample broker;
+  ProcSample total() const { return nodes + broker; }
+};
+
+ServerSample sample_server(const Options& o) {
+  return {sample_processes(o.pids), sample_processes(o.broker_pids)};
 }
 
 template <typename Field>
@@ -168,38 +196,44 @@ void collect_publishers(std::vector<std::unique_ptr<Publisher>>& publishers, Res
     r.publish_rate = static_cast<double>(r.published - 1) * 1e9 / static_cast<double>(last_send - first_send);
 }
 
+void set_memory(Result& r, const ServerSample& before, const ServerSample& after) {
+  r.rss_before = before.total().rss_bytes;
+  r.rss_after = after.total().rss_bytes;
+  r.broker_rss_before = before.broker.rss_bytes;
+  r.broker_rss_after = after.broker.rss_bytes;
+}
+
 Result run_idle(const Options& o, std::vector<std::unique_ptr<SubscriberLoop>>& loops,
-                const ProcSample& before, Deadline deadline) {
+                const ServerSample& before, Deadline deadline) {
   Result r;
   r.mode = "idle";
   sleep_bounded(o.settle, deadline);
-  ProcSample after = sample_processes(o.pids);
+  ServerSample after = sample_server(o);
   for (auto& loop : loops) loop->stop();
   std::vector<std::int64_t> unused;
   collect_subscribers(loops, r, unused);
-  r.rss_before = before.rss_bytes;
-  r.rss_after = after.rss_bytes;
-  r.proc_ok = before.ok && after.ok;
+  set_memory(r, before, after);
+  r.proc_ok = before.total().ok && after.total().ok;
   if (r.ready > 0)
-    r.rss_per_connection = (static_cast<double>(after.rss_bytes) - static_cast<double>(before.rss_bytes)) /
-                           static_cast<double>(r.ready);
+    r.rss_per_connection =
+        (static_cast<double>(r.rss_after) - static_cast<double>(r.rss_before)) / static_cast<double>(r.ready);
   r.complete = r.ready == static_cast<std::uint64_t>(o.subscribers);
   return r;
 }
 
 Result run_deliveries(const Options& o, const Plan& plan, std::vector<std::unique_ptr<SubscriberLoop>>& loops,
-                      const ProcSample& before, Deadline deadline) {
+                      const ServerSample& before, Deadline deadline) {
   Result r;
   r.mode = "deliveries";
   Target publish_target = target_or_throw(o.publish_url);
   auto publishers = make_publishers(o, plan, publish_target, deadline);
   std::atomic<bool> go{false};
   for (auto& p : publishers) p->start(go);
-  ProcSample cpu_before = sample_processes(o.pids);
+  ServerSample cpu_before = sample_server(o);
   double own_before = own_cpu_seconds();
   go.store(true);
   wait_delivered(loops, publishers, plan.expected, o.quiet, deadline);
-  ProcSample after = sample_processes(o.pids);
+  ServerSample after = sample_server(o);
   r.client_cpu_seconds = own_cpu_seconds() - own_before;
   for (auto& loop : loops) loop->stop();
   std::int64_t first_send = 0;
@@ -213,24 +247,26 @@ Result run_deliveries(const Options& o, const Plan& plan, std::vector<std::uniqu
   r.duration_seconds = first_send && last > first_send ? static_cast<double>(last - first_send) / 1e9 : 0;
   if (r.duration_seconds > 0)
     r.deliveries_per_second = static_cast<double>(r.counts.received) / r.duration_seconds;
-  r.server_cpu_seconds = after.cpu_seconds - cpu_before.cpu_seconds;
-  if (r.counts.received)
-    r.cpu_us_per_delivery = r.server_cpu_seconds * 1e6 / static_cast<double>(r.counts.received);
-  r.rss_before = before.rss_bytes;
-  r.rss_after = after.rss_bytes;
-  r.proc_ok = before.ok && cpu_before.ok && after.ok;
+  r.server_cpu_seconds = after.total().cpu_seconds - cpu_before.total().cpu_seconds;
+  r.broker_cpu_seconds = after.broker.cpu_seconds - cpu_before.broker.cpu_seconds;
+  if (r.counts.received) {
+    auto received = static_cast<double>(r.counts.received);
+    r.cpu_us_per_delivery = r.server_cpu_seconds * 1e6 / received;
+    r.broker_cpu_us_per_delivery = r.broker_cpu_seconds * 1e6 / received;
+  }
+  set_memory(r, before, after);
+  r.proc_ok = before.total().ok && cpu_before.total().ok && after.total().ok;
   return r;
 }
 
 }  // namespace
 
 Result run_benchmark(const Options& o) {
-  SubscribeSettings settings{target_or_throw(o.url), o.transport, o.lp_style, o.sub_path,
-                             o.transport == Transport::ws ? o.ws_subscribe : std::string()};
+  const std::vector<SubscribeSettings> settings = make_settings(o);
   target_or_throw(o.publish_url);
   Plan plan = make_plan(o);
   Deadline deadline = deadline_after(o.timeout);
-  ProcSample before = sample_processes(o.pids);
+  ServerSample before = sample_server(o);
   auto loops = make_loops(o, plan, settings, deadline);
   auto connect_start = SteadyClock::now();
   for (auto& loop : loops) loop->start();

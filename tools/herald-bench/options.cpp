@@ -42,6 +42,9 @@ void add_load_options(CLI::App& app, Options& o) {
 
 void add_run_options(CLI::App& app, Options& o) {
   app.add_option("--pid", o.pids, "Server process whose CPU and RSS are read from /proc (repeatable)");
+  app.add_option("--broker-pid", o.broker_pids,
+                 "Broker process (e.g. Redis) of the servers: its CPU and RSS count in the server figures "
+                 "and are also reported on their own (repeatable)");
   app.add_flag("--idle", o.idle, "Connect the subscribers, report server RSS per connection, close");
   app.add_option("--timeout", o.timeout, "Hard bound on the whole run, seconds")
       ->check(CLI::Range(0.1, 86400.0));
@@ -72,8 +75,10 @@ Options parse_options(int argc, char** argv) {
   Options o;
   CLI::App app{
       "herald-bench: subscribers over SSE, WebSocket or long polling, HTTP publishers, latency and loss"};
-  app.add_option("--url", o.url, "Subscribe side, http://HOST:PORT (loopback only)");
-  app.add_option("--publish-url", o.publish_url, "Publish side (default: --url)");
+  app.add_option("--url", o.urls,
+                 "Subscribe side, http://HOST:PORT (loopback only); repeatable: subscribers are spread "
+                 "round robin over the URLs");
+  app.add_option("--publish-url", o.publish_url, "Publish side (default: the first --url)");
   std::map<std::string, Transport> transports{
       {"sse", Transport::sse}, {"ws", Transport::ws}, {"longpoll", Transport::longpoll}};
   app.add_option("--transport", o.transport, "Subscriber transport (default sse)")
@@ -86,6 +91,11 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--lp-style", o.lp_style, "herald (since=cursor) | nchan (If-Modified-Since/If-None-Match)")
       ->transform(CLI::CheckedTransformer(styles))
       ->option_text("herald|nchan");
+  std::map<std::string, SseReady> readiness{{"id", SseReady::id}, {"headers", SseReady::headers}};
+  app.add_option("--sse-ready", o.sse_ready,
+                 "SSE subscribed at the first event with an id (herald) | at the response headers (Nchan)")
+      ->transform(CLI::CheckedTransformer(readiness))
+      ->option_text("id|headers");
   app.add_option("--pub-path", o.pub_path, "Publish path template with {channel}");
   add_load_options(app, o);
   add_run_options(app, o);
@@ -94,7 +104,7 @@ Options parse_options(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::exit(app.exit(e));
   }
-  if (o.publish_url.empty()) o.publish_url = o.url;
+  if (o.publish_url.empty()) o.publish_url = o.urls.front();
   if (o.sub_path.empty()) o.sub_path = default_sub_path(o.transport);
   if (o.run_id.empty()) o.run_id = fmt::format("{}x{}", getpid(), std::time(nullptr) % 1000000);
   return o;

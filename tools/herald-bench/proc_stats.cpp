@@ -55,6 +55,10 @@ ProcSample sample_processes(const std::vector<int>& pids) {
   return sample;
 }
 
+ProcSample operator+(const ProcSample& a, const ProcSample& b) {
+  return {a.cpu_seconds + b.cpu_seconds, a.rss_bytes + b.rss_bytes, a.ok && b.ok};
+}
+
 double own_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

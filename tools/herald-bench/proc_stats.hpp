@@ -1,5 +1,6 @@
 // Server-side figures read from /proc for a set of process ids: CPU time (utime + stime, all threads)
-// and resident memory (VmRSS), summed over the processes (e.g. nginx master and workers).
+// and resident memory (VmRSS), summed over the processes (e.g. nginx master and workers, or two herald
+// nodes and the Redis they share).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,9 @@ struct ProcSample {
 };
 
 ProcSample sample_processes(const std::vector<int>& pids);
+
+// The sum of two samples (e.g. the server nodes and their broker).
+ProcSample operator+(const ProcSample& a, const ProcSample& b);
 
 // CPU seconds used so far by herald-bench itself (all threads), to show it is not the bottleneck.
 double own_cpu_seconds();

@@ -49,6 +49,7 @@ Latency latency_percentiles(std::vector<std::int64_t>& samples_ns) {
 void print_text(const Options& o, const Result& r) {
   fmt::print("herald-bench {} over {}: {} subscribers, {} channels", r.mode, transport_name(o.transport),
              o.subscribers, o.channels);
+  if (o.urls.size() > 1) fmt::print(", {} nodes", o.urls.size());
   if (r.mode == "idle") {
     fmt::print("\n  subscribed        {} ok, {} failed in {:.2f} s\n", r.ready, r.failed, r.connect_seconds);
     fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after: {:.0f} bytes per connection\n",
@@ -69,6 +70,9 @@ void print_text(const Options& o, const Result& r) {
                r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
     fmt::print("  server CPU        {:.2f} s, {:.3f} us per delivery (herald-bench used {:.2f} s)\n",
                r.server_cpu_seconds, r.cpu_us_per_delivery, r.client_cpu_seconds);
+    if (!o.broker_pids.empty())
+      fmt::print("  of which broker   {:.2f} s, {:.3f} us per delivery\n", r.broker_cpu_seconds,
+                 r.broker_cpu_us_per_delivery);
     fmt::print("  server RSS        {:.1f} MiB before, {:.1f} MiB after\n", mib(r.rss_before),
                mib(r.rss_after));
   }
@@ -96,10 +100,15 @@ void print_json(const Options& o, const Result& r) {
       r.samples_dropped, r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
   fmt::print(
       "\"server_cpu_seconds\":{:.3f},\"cpu_us_per_delivery\":{:.4f},\"client_cpu_seconds\":{:.3f},"
-      "\"rss_before\":{},\"rss_after\":{},\"rss_per_connection\":{:.1f},\"proc_ok\":{},\"first_error\":{}}}"
-      "\n",
+      "\"rss_before\":{},\"rss_after\":{},\"rss_per_connection\":{:.1f},\"proc_ok\":{},\"first_error\":{},",
       r.server_cpu_seconds, r.cpu_us_per_delivery, r.client_cpu_seconds, r.rss_before, r.rss_after,
       r.rss_per_connection, r.proc_ok, json_string(r.first_error));
+  // Added later: the fields above keep their names and meaning (with a broker, they include it).
+  fmt::print(
+      "\"urls\":{},\"broker_pids\":{},\"broker_cpu_seconds\":{:.3f},\"broker_cpu_us_per_delivery\":{:.4f},"
+      "\"broker_rss_before\":{},\"broker_rss_after\":{}}}\n",
+      o.urls.size(), o.broker_pids.size(), r.broker_cpu_seconds, r.broker_cpu_us_per_delivery,
+      r.broker_rss_before, r.broker_rss_after);
 }
 
 }  // namespace bench

@@ -29,10 +29,13 @@ struct Result {
   double deliveries_per_second = 0;
   Latency latency;
   std::uint64_t samples_dropped = 0;
-  double server_cpu_seconds = 0;
+  double server_cpu_seconds = 0;  // --pid and --broker-pid processes
   double cpu_us_per_delivery = 0;
-  double client_cpu_seconds = 0;  // herald-bench's own CPU over the same phase
-  std::uint64_t rss_before = 0, rss_after = 0;
+  double broker_cpu_seconds = 0;  // --broker-pid processes alone (included above)
+  double broker_cpu_us_per_delivery = 0;
+  double client_cpu_seconds = 0;                // herald-bench's own CPU over the same phase
+  std::uint64_t rss_before = 0, rss_after = 0;  // --pid and --broker-pid processes
+  std::uint64_t broker_rss_before = 0, broker_rss_after = 0;
   double rss_per_connection = 0;
   bool proc_ok = true;
   std::string first_error;

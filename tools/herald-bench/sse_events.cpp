@@ -12,4 +12,8 @@ std::size_t complete_events_length(std::string_view stream) {
   return 0;
 }
 
+bool has_id_field(std::string_view event) {
+  return event.starts_with("id:") || event.find("\nid:") != std::string_view::npos;
+}
+
 }  // namespace bench

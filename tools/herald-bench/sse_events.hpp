@@ -1,5 +1,6 @@
 // Server-Sent Events stream splitting: an event ends at a blank line ("\n\n" or "\r\n\r\n"). The decoded
 // body is consumed up to the end of its last complete event; a partial event stays for the next read.
+// Events are only scanned for their id field and the payload stamps; nothing else is parsed.
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,9 @@ namespace bench {
 
 // Length of the prefix of `stream` made of complete events (0 when none is complete).
 std::size_t complete_events_length(std::string_view stream);
+
+// Whether `event` has an "id:" field (a line that starts with it).
+bool has_id_field(std::string_view event);
 
 // Calls on_event(std::string_view) for each complete event in `stream`; returns the bytes used.
 template <typename OnEvent>

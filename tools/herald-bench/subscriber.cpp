@@ -192,7 +192,8 @@ void Subscriber::process_head() {
       if (head_.status != 200) return fail(fmt::format("SSE subscribe answered {}", head_.status));
       body_.start(head_, false);
       state_ = State::streaming;
-      return mark_ready();
+      if (settings_->sse_ready == SseReady::headers) mark_ready();
+      return;
     case Transport::ws:
       if (head_.status != 101) return fail(fmt::format("WebSocket upgrade answered {}", head_.status));
       state_ = State::streaming;
@@ -211,7 +212,10 @@ void Subscriber::process_head() {
 
 void Subscriber::process_sse(std::int64_t now) {
   if (body_.decode(buf_) == ParseStatus::error) return fail("bad chunked encoding");
-  std::size_t used = for_each_sse_event(buf_.body(), [&](std::string_view event) { deliver(event, now); });
+  std::size_t used = for_each_sse_event(buf_.body(), [&](std::string_view event) {
+    if (!ready_ && has_id_field(event)) mark_ready();
+    deliver(event, now);
+  });
   buf_.consume_body(used);
 }
 

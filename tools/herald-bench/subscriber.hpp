@@ -22,6 +22,7 @@ struct SubscribeSettings {
   Target target;
   Transport transport = Transport::sse;
   LongPollStyle lp_style = LongPollStyle::herald;
+  SseReady sse_ready = SseReady::id;
   std::string sub_path;      // template
   std::string ws_subscribe;  // template, "" = none
 };
