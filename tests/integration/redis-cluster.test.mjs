@@ -496,6 +496,7 @@ describe('Redis Cluster of three masters with a replica each', { skip: redisSkip
     const firstAfterKill = publisher.firstAcceptedAfter(killedAt);
     const unavailable = firstAfterKill.at - killedAt;
     assert.ok(unavailable < 15_000, `publishing was unavailable for ${unavailable} ms`);
+    assert.ok(resumed.at - healthyAt < 1500, `herald followed the promotion after ${resumed.at - healthyAt} ms`);
     // The other masters refuse commands too (CLUSTERDOWN) from the master's failure to the promotion:
     // herald sends them again within the command timeout, so their publishers see a delay only.
     assert.deepEqual(bystander.refusalKinds(), [], 'publishes to a channel of another master');

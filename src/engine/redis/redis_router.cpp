@@ -181,7 +181,8 @@ void Router::reload_slots() {
     }
     for (const auto& node : table_.masters()) client_for(node).start();
     if (on_change_) on_change_();
-    reload_after(reload_wanted_ ? std::chrono::milliseconds(100) : kReloadInterval);
+    if (reload_wanted_) return reload_after(std::chrono::milliseconds(100));
+    reload_after(up() ? kReloadInterval : kFailoverReloadInterval);
   });
 }
 

@@ -2,7 +2,8 @@
 // it keeps a client per master and the slot table (CLUSTER SLOTS, loaded from any node that answers),
 // sends each command to the master of its key's slot, follows MOVED (the slot has moved: the table is
 // updated and reloaded, and the command sent again) and ASK (sent once more to the named node, after
-// ASKING), and reloads the table when a master's connection is lost, since a replica may have taken over.
+// ASKING), and reloads the table when a master's connection is lost, and then often until every master
+// it names can be reached again, since a replica may be taking over.
 // A command the cluster cannot serve for a moment, TRYAGAIN (its slot is being moved and its keys are
 // apart) or CLUSTERDOWN (a failover in progress), is sent again a little later, for as long as the
 // command timeout allows.
@@ -58,6 +59,9 @@ class Router {
   // while nothing asks for it (topology changes show up as MOVED long before that).
   static constexpr int kMaxRedirections = 5;
   static constexpr std::chrono::milliseconds kReloadInterval{30'000};
+  // How often it is reloaded while a master it names cannot be reached: a replica promoted in its place
+  // is used at most this long after the cluster made it master.
+  static constexpr std::chrono::milliseconds kFailoverReloadInterval{250};
   // The wait before asking again when no node answered.
   static constexpr std::chrono::milliseconds kRetryWait{200};
   // The wait before a command refused with TRYAGAIN or CLUSTERDOWN is sent again.
