@@ -97,7 +97,6 @@ class Publisher {
     this.retryPause = retryPause;
     this.accepted = []; // {seq, cursor, at (ms), attempts, duplicate}
     this.refusals = []; // {seq, at, status, text} of every failed attempt
-    this.attempts = 0;
     this.stopping = false; // finish the message being published, then stop
     this.aborted = false; // stop at once (a failed test)
   }
@@ -120,7 +119,6 @@ class Publisher {
     const body = { channel: this.channel, data: { seq }, idempotency_key: `${this.channel}-${seq}` };
     for (let attempt = 1; !this.aborted; attempt += 1) {
       const node = this.nodes[(seq + attempt) % this.nodes.length];
-      this.attempts += 1;
       let res;
       try {
         res = await request(node.base, 'POST', '/api/publish', { body, timeout: 10_000 });
@@ -195,8 +193,12 @@ function assertDelivery(follower, publisher, stored, { lossAllowedBefore } = {})
   const deliveredPairs = new Set();
   for (const m of messages) {
     const accepted = acceptedBySeq.get(m.data.seq);
-    assert.equal(accepted?.cursor, m.cursor, `${follower.label}: delivered seq ${m.data.seq} at ${m.cursor}, accepted at ${accepted?.cursor}`);
     deliveredPairs.add(`${m.cursor}#${m.data.seq}`);
+    if (accepted?.cursor === m.cursor) continue;
+    // A write Redis lost before answering (the publisher saw a 503 and published again) may have reached
+    // subscribers at its first offset.
+    const lostWrite = lossAllowedBefore !== undefined && m.time < lossAllowedBefore && stored.get(m.cursor) !== m.data.seq;
+    assert.ok(lostWrite, `${follower.label}: delivered seq ${m.data.seq} at ${m.cursor}, accepted at ${accepted?.cursor}`);
   }
   let lostByRedis = 0;
   for (const a of publisher.accepted) {
