@@ -15,6 +15,13 @@ std::string node_name(const Endpoint& endpoint) {
 
 Result unreachable(const std::string& why) { return Result{false, {}, why}; }
 
+// The cluster cannot serve the command for a moment; it has not run it.
+bool refused_for_now(const Result& result) {
+  if (!result.ok || !result.reply.is_error()) return false;
+  const std::string& error = result.reply.text;
+  return error.starts_with("TRYAGAIN") || error.starts_with("CLUSTERDOWN");
+}
+
 }  // namespace
 
 Router::Router(asio::any_io_executor executor, Endpoint base, std::vector<Endpoint> seeds, Timeouts timeouts,
@@ -41,6 +48,7 @@ void Router::start() {
 void Router::stop() {
   stopped_ = true;
   reload_timer_.cancel();
+  for (auto& wait : waits_) wait.cancel();
   for (auto& [node, client] : clients_) client->stop();
 }
 
@@ -82,23 +90,41 @@ void Router::command(std::string_view key, std::string formatted, Completion<Res
       std::move(done)(unreachable("the cluster's slot table is not known yet"));
     });
   }
-  send(std::make_shared<const std::string>(std::move(formatted)), slot, node, 0, false, std::move(done));
+  send(std::make_shared<const std::string>(std::move(formatted)), slot, node, 0, false, Clock::now(),
+       std::move(done));
 }
 
 void Router::send(std::shared_ptr<const std::string> formatted, std::uint16_t slot, const std::string& node,
-                  int redirections, bool asking, Completion<Result> done) {
+                  int redirections, bool asking, Clock::time_point started, Completion<Result> done) {
   client_for(node).command(
       *formatted,
-      [this, formatted, slot, redirections, done = std::move(done)](Result result) mutable {
+      [this, formatted, slot, redirections, started, done = std::move(done)](Result result) mutable {
+        if (refused_for_now(result) && send_later(formatted, slot, started, done)) return;
         std::optional<Redirection> redirection;
         if (result.ok && result.reply.is_error()) redirection = parse_redirection(result.reply.text);
         if (!redirection || redirection->slot != slot || redirections >= kMaxRedirections)
           return std::move(done)(std::move(result));
         if (!redirection->ask) moved(*redirection);
-        send(std::move(formatted), slot, redirection->node, redirections + 1, redirection->ask,
+        send(std::move(formatted), slot, redirection->node, redirections + 1, redirection->ask, started,
              std::move(done));
       },
       asking);
+}
+
+bool Router::send_later(std::shared_ptr<const std::string>& formatted, std::uint16_t slot,
+                        Clock::time_point started, Completion<Result>& done) {
+  if (stopped_ || Clock::now() + kTryAgainWait - started >= timeouts_.command) return false;
+  auto wait = waits_.emplace(waits_.end(), executor_, kTryAgainWait);
+  wait->async_wait([this, wait, formatted = std::move(formatted), slot, started,
+                    done = std::move(done)](const boost::system::error_code& error) mutable {
+    waits_.erase(wait);
+    const std::string& node = table_.owner(slot);
+    if (error || stopped_) return std::move(done)(unreachable("the server is shutting down"));
+    if (node.empty()) return std::move(done)(unreachable("the cluster's slot table is not known"));
+    // From the slot's master again, with redirections counted anew: a moving slot may ASK again.
+    send(std::move(formatted), slot, node, 0, false, started, std::move(done));
+  });
+  return true;
 }
 
 void Router::moved(const Redirection& redirection) {
@@ -155,7 +181,8 @@ void Router::reload_slots() {
     }
     for (const auto& node : table_.masters()) client_for(node).start();
     if (on_change_) on_change_();
-    reload_after(reload_wanted_ ? std::chrono::milliseconds(100) : kReloadInterval);
+    if (reload_wanted_) return reload_after(std::chrono::milliseconds(100));
+    reload_after(up() ? kReloadInterval : kFailoverReloadInterval);
   });
 }
 

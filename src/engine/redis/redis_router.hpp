@@ -2,12 +2,18 @@
 // it keeps a client per master and the slot table (CLUSTER SLOTS, loaded from any node that answers),
 // sends each command to the master of its key's slot, follows MOVED (the slot has moved: the table is
 // updated and reloaded, and the command sent again) and ASK (sent once more to the named node, after
-// ASKING), and reloads the table when a master's connection is lost, since a replica may have taken over.
+// ASKING), and reloads the table when a master's connection is lost, and then often until every master
+// it names can be reached again, since a replica may be taking over.
+// A command the cluster cannot serve for a moment, TRYAGAIN (its slot is being moved and its keys are
+// apart) or CLUSTERDOWN (a failover in progress), is sent again a little later, for as long as the
+// command timeout allows.
 #pragma once
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <functional>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,12 +59,22 @@ class Router {
   // while nothing asks for it (topology changes show up as MOVED long before that).
   static constexpr int kMaxRedirections = 5;
   static constexpr std::chrono::milliseconds kReloadInterval{30'000};
+  // How often it is reloaded while a master it names cannot be reached: a replica promoted in its place
+  // is used at most this long after the cluster made it master.
+  static constexpr std::chrono::milliseconds kFailoverReloadInterval{250};
   // The wait before asking again when no node answered.
   static constexpr std::chrono::milliseconds kRetryWait{200};
+  // The wait before a command refused with TRYAGAIN or CLUSTERDOWN is sent again.
+  static constexpr std::chrono::milliseconds kTryAgainWait{25};
 
+  using Clock = std::chrono::steady_clock;
   Client& client_for(const std::string& node);
   void send(std::shared_ptr<const std::string> formatted, std::uint16_t slot, const std::string& node,
-            int redirections, bool asking, Completion<Result> done);
+            int redirections, bool asking, Clock::time_point started, Completion<Result> done);
+  // Sends the command again after kTryAgainWait, to the slot's master then; false (and nothing taken)
+  // when that would take it past the command timeout since `started`.
+  bool send_later(std::shared_ptr<const std::string>& formatted, std::uint16_t slot,
+                  Clock::time_point started, Completion<Result>& done);
   void reload_slots();
   void reload_soon();
   void reload_after(std::chrono::milliseconds wait);
@@ -73,6 +89,8 @@ class Router {
   std::string single_;                                                // the node of a single Redis
   SlotTable table_;
   boost::asio::steady_timer reload_timer_;
+  // The timers of commands to be sent again (send_later).
+  std::list<boost::asio::steady_timer> waits_;
   bool reloading_ = false;      // a CLUSTER SLOTS is on its way
   bool reload_wanted_ = false;  // asked for while one was on its way
   bool stopped_ = false;

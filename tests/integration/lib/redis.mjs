@@ -254,7 +254,7 @@ export class RedisCluster {
       const node = new RedisServer({
         label: `redis-cluster-${i}`,
         args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
-          '--cluster-node-timeout', String(this.nodeTimeout)],
+          '--cluster-node-timeout', String(this.nodeTimeout), '--repl-diskless-sync-delay', '0'],
       });
       this.nodes.push(node);
       await node.start();
@@ -263,7 +263,26 @@ export class RedisCluster {
       '--cluster-replicas', String(this.replicaCount), '--cluster-yes'], { encoding: 'utf8', timeout });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${create.stdout}${create.stderr}`);
     await this.waitHealthy(timeout);
+    await this.waitReplicasSynced(timeout);
     return this;
+  }
+
+  /**
+   * Waits until every running replica has its link to its master up (the first full sync done): before
+   * that a replica cannot take over from a failed master.
+   */
+  async waitReplicasSynced(timeout = 30_000) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      let synced = true;
+      for (const node of this.nodes.filter((n) => n.child)) {
+        const info = await node.command('INFO', 'replication').catch(() => '');
+        if (!/role:(master|slave)/.test(info) || (/role:slave/.test(info) && !/master_link_status:up/.test(info))) synced = false;
+      }
+      if (synced) return;
+      if (Date.now() > deadline) throw new Error('redis cluster replicas did not sync with their masters in time');
+      await sleep(100);
+    }
   }
 
   /** Waits until every running node reports cluster_state:ok and knows the whole slot table. */
