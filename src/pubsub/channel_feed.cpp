@@ -142,12 +142,15 @@ void ChannelFeed::on_live(const MessagePtr& message) {
   if (subscribed_) sink_.on_feed_ready(*this);
 }
 
-void ChannelFeed::on_position(const Cursor& position) {
+void ChannelFeed::on_position(const Cursor& position, bool engine_asked) {
   if (!started_ || reading_history_) return;
   // Behind: the channel has messages this feed has not seen. Before: the channel's store went back
   // (a Redis that lost its last writes in a crash or failover); history then reports the loss as a gap.
+  // After an interruption the engine asked about, a feed that knows its last message makes sure it is still
+  // there (another one at its offset means the store went back and new messages took the offsets).
   bool moved = position.epoch != position_.epoch || position.offset != position_.offset;
-  if (!moved && !repair_pending_) return;
+  bool verify = engine_asked && position_time_ms_ != 0;
+  if (!moved && !repair_pending_ && !verify) return;
   repair();  // the live path lost something: read it back
 }
 

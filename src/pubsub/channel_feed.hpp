@@ -65,7 +65,7 @@ class ChannelFeed final : public Subscriber {
   void on_watching() override;
   void on_watch_failed(EngineStatus status, const std::string& reason) override;
   void on_live(const MessagePtr& message) override;
-  void on_position(const Cursor& position) override;
+  void on_position(const Cursor& position, bool engine_asked) override;
 
  private:
   void fail(EngineStatus status, const std::string& reason);

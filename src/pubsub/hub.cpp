@@ -92,7 +92,7 @@ void Hub::on_message(const MessagePtr& message) {
   notify_all(message->channel, [&message](Subscriber& subscriber) { subscriber.on_live(message); });
 }
 
-void Hub::on_position_check(const std::string& channel) { check_position(channel); }
+void Hub::on_position_check(const std::string& channel) { check_position(channel, true); }
 
 void Hub::tick(std::chrono::steady_clock::time_point now) {
   auto interval = engine_.position_check_interval();
@@ -100,22 +100,24 @@ void Hub::tick(std::chrono::steady_clock::time_point now) {
   last_position_check_ = now;
   // The checks complete later, so the map does not change while this loop runs.
   for (auto& [channel, listeners] : channels_)
-    if (listeners.watching) check_position(channel);
+    if (listeners.watching) check_position(channel, false);
 }
 
-void Hub::check_position(const std::string& channel) {
+void Hub::check_position(const std::string& channel, bool engine_asked) {
   auto it = channels_.find(channel);
   if (it == channels_.end() || !it->second.watching || it->second.checking) return;
   it->second.checking = true;
   HistoryRequest request{channel, std::nullopt, 0};  // limit 0: only the position
-  engine_.history(
-      worker_, std::move(request), [this, channel, id = it->second.watch_id](HistoryOutcome outcome) {
-        auto found = channels_.find(channel);
-        if (found == channels_.end() || found->second.watch_id != id) return;
-        found->second.checking = false;
-        if (outcome.status != EngineStatus::ok) return;  // the next check tries again
-        notify_all(channel, [&outcome](Subscriber& subscriber) { subscriber.on_position(outcome.cursor); });
-      });
+  engine_.history(worker_, std::move(request),
+                  [this, channel, engine_asked, id = it->second.watch_id](HistoryOutcome outcome) {
+                    auto found = channels_.find(channel);
+                    if (found == channels_.end() || found->second.watch_id != id) return;
+                    found->second.checking = false;
+                    if (outcome.status != EngineStatus::ok) return;  // the next check tries again
+                    notify_all(channel, [&outcome, engine_asked](Subscriber& subscriber) {
+                      subscriber.on_position(outcome.cursor, engine_asked);
+                    });
+                  });
 }
 
 void Hub::compact(Listeners& listeners) {

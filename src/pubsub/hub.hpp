@@ -28,8 +28,10 @@ class Subscriber {
   virtual void on_watch_failed(EngineStatus status, const std::string& reason) = 0;
   // A live message of the channel.
   virtual void on_live(const MessagePtr& message) = 0;
-  // The channel's current position, from a position check: messages up to it exist.
-  virtual void on_position(const Cursor& position) = 0;
+  // The channel's current position, from a position check: messages up to it exist. `engine_asked`: the
+  // engine asked for the check (its live path was interrupted, e.g. a reconnect): the store may have changed
+  // behind the subscriber's back, so it should make sure of its position even if the offset matches.
+  virtual void on_position(const Cursor& position, bool engine_asked) = 0;
 
  protected:
   ~Subscriber() = default;
@@ -73,7 +75,7 @@ class Hub final : public EngineEvents {
   };
   void start_watch(const std::string& channel, Listeners& listeners);
   void on_watched(const std::string& channel, std::uint64_t watch_id, const WatchOutcome& outcome);
-  void check_position(const std::string& channel);
+  void check_position(const std::string& channel, bool engine_asked);
   // Calls `notify(subscriber)` for every subscriber the channel has when it starts.
   template <typename Notify>
   void notify_all(const std::string& channel, Notify notify);

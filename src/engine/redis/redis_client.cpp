@@ -43,6 +43,7 @@ void Client::complete_later(Completion<Result> done, Result result) {
 }
 
 void Client::on_reply(Reply reply) {
+  last_reply_ = Clock::now();
   if (pending_.empty()) return;  // a reply nobody waits for: ignore it
   Completion<Result> done = std::move(pending_.front().done);
   if (durations_ != nullptr)
@@ -67,21 +68,23 @@ void Client::fail_all(const std::string& reason) {
     if (pending.done) complete_later(std::move(pending.done), Result{false, {}, reason});
 }
 
-// One timer watches the oldest command: when it is older than the command timeout the connection is
-// taken as dead.
+// One timer watches the silence: since the oldest waiting command was sent, or since the last reply if that
+// came later. When it lasts the command timeout, the connection is taken as dead.
 void Client::watch_deadline() {
   if (deadline_armed_ || pending_.empty()) return;
   deadline_armed_ = true;
-  deadline_.expires_at(pending_.front().sent + link_.timeouts().command);
+  deadline_.expires_at(silent_since() + link_.timeouts().command);
   deadline_.async_wait([this](const boost::system::error_code& error) {
     deadline_armed_ = false;
     if (error) return;
-    if (!pending_.empty() && Clock::now() - pending_.front().sent >= link_.timeouts().command) {
+    if (!pending_.empty() && Clock::now() - silent_since() >= link_.timeouts().command) {
       link_.fail("no reply within " + std::to_string(link_.timeouts().command.count()) + " ms");
       return;
     }
     watch_deadline();
   });
 }
+
+Clock::time_point Client::silent_since() const { return std::max(pending_.front().sent, last_reply_); }
 
 }  // namespace herald::redis

@@ -1,7 +1,8 @@
 // Commands to one Redis server from one worker thread, pipelined over one connection: each command's
-// reply completes it, in the order sent. A command sent while the connection is down fails at once, and
-// one that gets no reply within the command timeout fails (with every command behind it) and the
-// connection is made again; nothing waits longer than that.
+// reply completes it, in the order sent. A command sent while the connection is down fails at once. When
+// commands wait and Redis has said nothing for the command timeout (no reply since the oldest waiting
+// command was sent, or since the last reply), every waiting command fails and the connection is made again.
+// A Redis that answers a long pipeline steadily is not taken as dead.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -49,6 +50,8 @@ class Client final : private Link::Owner {
     std::chrono::steady_clock::time_point sent;
   };
 
+  // When Redis last showed life to the waiting commands (pending_ must not be empty).
+  std::chrono::steady_clock::time_point silent_since() const;
   void on_link_up() override;
   void on_link_down(const std::string& reason) override;
   void on_reply(Reply reply) override;
@@ -60,6 +63,7 @@ class Client final : private Link::Owner {
   Link link_;
   std::function<void(bool)> on_state_;
   std::deque<Pending> pending_;  // sent, waiting for their replies, oldest first
+  std::chrono::steady_clock::time_point last_reply_{};
   boost::asio::steady_timer deadline_;
   bool deadline_armed_ = false;
   prometheus::Histogram* durations_;

@@ -87,7 +87,7 @@ class Link {
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;  // the connect timeout, then the reconnect backoff
   std::unique_ptr<ReplyReader> reader_;
-  std::array<char, 16384> read_buffer_{};
+  std::array<char, 65536> read_buffer_{};
   std::string outbox_;   // commands queued while a write runs
   std::string writing_;  // the bytes of the running write
   State state_ = State::idle;
