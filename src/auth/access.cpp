@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "auth/api_keys.hpp"
 #include "auth/bearer.hpp"
 #include "auth/channel_pattern.hpp"
 #include "auth/publish_policy.hpp"
@@ -75,7 +76,7 @@ std::variant<Identity, ApiError> Access::identify_token(std::string_view token) 
 std::variant<Identity, ApiError> Access::identify(const HttpRequest& request, bool cookie) const {
   if (!tokens_enabled()) return Identity{};
   auto bearer = bearer_credentials(request.header(http::field::authorization));
-  if (bearer && (config_.api_key.empty() || *bearer != config_.api_key)) return identify_token(*bearer);
+  if (bearer && !is_api_key(config_, *bearer)) return identify_token(*bearer);
   if (auto token = request.param("token")) return identify_token(*token);
   if (cookie && !config_.auth_cookie.empty()) {
     if (auto token = cookie_value(request.header(http::field::cookie), config_.auth_cookie))

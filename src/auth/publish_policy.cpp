@@ -1,10 +1,9 @@
 // Publish permissions (see publish_policy.hpp).
 #include "auth/publish_policy.hpp"
 
-#include <openssl/crypto.h>
-
 #include <boost/beast/core/string.hpp>
 
+#include "auth/api_keys.hpp"
 #include "auth/bearer.hpp"
 #include "protocol/http/origin.hpp"
 
@@ -24,15 +23,6 @@ bool is_loopback_host(std::string_view host) {
   boost::system::error_code ec;
   auto address = asio::ip::make_address_v4(host, ec);
   return !ec && address.is_loopback();
-}
-
-bool same_secret(std::string_view given, std::string_view key) {
-  return given.size() == key.size() && CRYPTO_memcmp(given.data(), key.data(), key.size()) == 0;
-}
-
-bool carries_key(std::string_view authorization, std::string_view key) {
-  auto credentials = bearer_credentials(authorization);
-  return credentials && same_secret(*credentials, key);
 }
 
 bool is_listed(std::string_view origin, const std::vector<std::string>& allowed) {
@@ -74,8 +64,9 @@ std::optional<ApiError> check_browser_origin(const Config& config, const HttpReq
 }  // namespace
 
 std::optional<ApiError> check_http_publisher(const Config& config, const HttpRequest& request) {
-  if (!config.api_key.empty()) {
-    if (carries_key(request.header(http::field::authorization), config.api_key)) return std::nullopt;
+  if (has_api_key(config, KeyScope::publish)) {
+    auto credentials = bearer_credentials(request.header(http::field::authorization));
+    if (credentials && api_key_named(config, *credentials, KeyScope::publish)) return std::nullopt;
     return ApiError{http::status::unauthorized, "unauthorized",
                     "a valid 'Authorization: Bearer <api key>' is required"};
   }

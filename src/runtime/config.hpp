@@ -20,6 +20,14 @@ struct Namespace {
   bool client_publish = false;       // clients that may subscribe may also publish (WebSocket and HTTP)
 };
 
+// [[api_key]]: a named key for server-side callers, and what it may do.
+struct ApiKey {
+  std::string name;
+  std::string key;
+  bool publish = true;   // scope "publish": the publish API
+  bool metrics = false;  // scope "metrics": GET /metrics when metrics.require_key is set
+};
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
@@ -50,6 +58,9 @@ struct Config {
   Seconds auth_leeway{30};
   std::string auth_cookie = "herald_token";  // a cookie that carries the token; empty: none
   std::vector<Namespace> namespaces;
+  std::vector<ApiKey> api_keys;
+  // [metrics]
+  bool metrics_require_key = false;  // GET /metrics needs an API key with the "metrics" scope
   // [engine]
   std::string engine_type = "memory";  // memory | redis
   std::string engine_url = "redis://127.0.0.1:6379";

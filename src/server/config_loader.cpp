@@ -56,6 +56,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"auth.audience", &Config::auth_audience},
       {"auth.leeway", &Config::auth_leeway},
       {"auth.cookie", &Config::auth_cookie},
+      {"metrics.require_key", &Config::metrics_require_key},
       {"engine.type", &Config::engine_type},
       {"engine.url", &Config::engine_url},
       {"engine.prefix", &Config::engine_prefix},
@@ -235,13 +236,64 @@ Namespace read_namespace(const std::string& path, const toml::table& table, cons
   return space;
 }
 
-void apply_namespaces(Config& config, const std::string& path, const toml::node& node,
-                      const std::string& where) {
+// The tables of an array of tables such as [[namespace]], or a configuration error.
+const toml::array& tables_of(const toml::node& node, const std::string& name, const std::string& where) {
   const toml::array* tables = node.as_array();
   if (tables == nullptr || !tables->is_array_of_tables())
-    fail(where, "namespace", "write namespaces as [[namespace]] tables");
-  for (const toml::node& table : *tables)
+    fail(where, name, "write them as [[" + name + "]] tables");
+  return *tables;
+}
+
+void apply_namespaces(Config& config, const std::string& path, const toml::node& node,
+                      const std::string& where) {
+  for (const toml::node& table : tables_of(node, "namespace", where))
     config.namespaces.push_back(read_namespace(path, *table.as_table(), position(path, table.source())));
+}
+
+void read_scopes(const toml::node& node, ApiKey& key, const ValueOrigin& origin) {
+  std::vector<std::string> scopes;
+  read_toml(node, scopes, origin);
+  key.publish = key.metrics = false;
+  for (const auto& scope : scopes) {
+    if (scope == "publish")
+      key.publish = true;
+    else if (scope == "metrics")
+      key.metrics = true;
+    else
+      fail(origin.source, origin.key, "unknown scope \"" + scope + "\" (known: publish, metrics)");
+  }
+}
+
+// One [[api_key]] table: name and key (required), scopes (default ["publish"]).
+ApiKey read_api_key(const std::string& path, const toml::table& table, const std::string& where) {
+  ApiKey key;
+  for (const auto& [name, node] : in_file_order(table)) {
+    std::string setting = "api_key." + std::string(name->str());
+    ValueOrigin origin{position(path, node->source()), setting};
+    if (name->str() == "name")
+      read_toml(*node, key.name, origin);
+    else if (name->str() == "key")
+      read_toml(*node, key.key, origin);
+    else if (name->str() == "scopes")
+      read_scopes(*node, key, origin);
+    else
+      fail(origin.source, setting,
+           "unknown setting" + hint(setting, {"api_key.name", "api_key.key", "api_key.scopes"}));
+  }
+  if (key.name.empty()) fail(where, "api_key.name", "every [[api_key]] needs a name");
+  if (key.key.empty()) fail(where, "api_key.key", "every [[api_key]] needs a key");
+  return key;
+}
+
+void apply_api_keys(Config& config, const std::string& path, const toml::node& node,
+                    const std::string& where) {
+  for (const toml::node& table : tables_of(node, "api_key", where)) {
+    std::string at = position(path, table.source());
+    ApiKey key = read_api_key(path, *table.as_table(), at);
+    for (const auto& other : config.api_keys)
+      if (other.name == key.name) fail(at, "api_key.name", "two keys are named \"" + key.name + "\"");
+    config.api_keys.push_back(std::move(key));
+  }
 }
 
 void apply_file(Config& config, Origins& origins, const std::string& path) {
@@ -252,6 +304,10 @@ void apply_file(Config& config, Origins& origins, const std::string& path) {
     std::string where = position(path, name->source());
     if (section == "namespace") {
       apply_namespaces(config, path, *node, where);
+      continue;
+    }
+    if (section == "api_key") {
+      apply_api_keys(config, path, *node, where);
       continue;
     }
     const toml::table* table = node->as_table();

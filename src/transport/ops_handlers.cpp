@@ -1,4 +1,7 @@
 // /healthz, /readyz, /metrics and the web pages (see api_handlers.hpp).
+#include "auth/api_keys.hpp"
+#include "auth/bearer.hpp"
+#include "auth/publish_policy.hpp"
 #include "protocol/http/api_error.hpp"
 #include "transport/api_handlers.hpp"
 #include "transport/web_assets.hpp"
@@ -40,7 +43,14 @@ HttpResponse handle_ready(Worker& worker, const HttpRequest&) {
   return json_response(http::status::ok, R"({"status":"ready"})");
 }
 
-HttpResponse handle_metrics(Worker& worker, const HttpRequest&) {
+HttpResponse handle_metrics(Worker& worker, const HttpRequest& request) {
+  if (worker.config().metrics_require_key) {
+    auto credentials = bearer_credentials(request.header(http::field::authorization));
+    if (!credentials || !api_key_named(worker.config(), *credentials, KeyScope::metrics))
+      return refusal_response(
+          {http::status::unauthorized, "unauthorized",
+           "a valid 'Authorization: Bearer <api key>' with the metrics scope is required"});
+  }
   HttpResponse response{http::status::ok, 11};
   response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   response.body() = worker.state().render_metrics();

@@ -43,6 +43,19 @@ TEST(PublishPolicy, WithoutAKeyLoopbackClientsPublish) {
   EXPECT_EQ(verdict(config, {}, ip::make_address("127.3.2.1")), "");
 }
 
+TEST(PublishPolicy, NamedKeysWithThePublishScopeMayPublish) {
+  Config config;
+  config.api_keys = {ApiKey{"backend", "key-one", true, false}, ApiKey{"prometheus", "key-two", false, true}};
+  EXPECT_EQ(verdict(config, {{http::field::authorization, "Bearer key-one"}}, kRemote), "");
+  EXPECT_EQ(verdict(config, {{http::field::authorization, "Bearer key-two"}}, kRemote), "unauthorized")
+      << "a key without the publish scope";
+  EXPECT_EQ(verdict(config, {}), "unauthorized") << "with keys, loopback alone is not enough";
+  config.api_key = "legacy";
+  EXPECT_EQ(verdict(config, {{http::field::authorization, "Bearer legacy"}}, kRemote), "");
+  EXPECT_EQ(verdict(config, {{http::field::authorization, "Bearer key-one"}}, kRemote), "")
+      << "both kinds at once";
+}
+
 TEST(PublishPolicy, WithoutAKeyOtherClientsAreForbidden) {
   Config config;
   EXPECT_EQ(verdict(config, {}, kRemote), "forbidden");

@@ -396,9 +396,32 @@ TEST_F(ConfigLoaderTest, NamespacesAreArraysOfTables) {
   file = toml_file("[[namespace]]\nclient_publish = true\n");
   EXPECT_EQ(error_of(file).problem(), "every [[namespace]] needs a prefix");
   file = toml_file("[namespace]\nprefix = \"a\"\n");
-  EXPECT_EQ(error_of(file).problem(), "write namespaces as [[namespace]] tables");
+  EXPECT_EQ(error_of(file).problem(), "write them as [[namespace]] tables");
   file = toml_file("[[namespace]]\nprefix = 5\n");
   EXPECT_EQ(error_of(file).key(), "namespace.prefix");
+}
+
+TEST_F(ConfigLoaderTest, NamedApiKeysWithScopes) {
+  std::string file = toml_file(
+      "[[api_key]]\nname = \"backend\"\nkey = \"k1\"\n"
+      "[[api_key]]\nname = \"prometheus\"\nkey = \"k2\"\nscopes = [\"metrics\"]\n[metrics]\nrequire_key = "
+      "true\n");
+  Config config = load_config(file, {});
+  ASSERT_EQ(config.api_keys.size(), 2u);
+  EXPECT_EQ(config.api_keys[0].name, "backend");
+  EXPECT_TRUE(config.api_keys[0].publish);
+  EXPECT_FALSE(config.api_keys[0].metrics);
+  EXPECT_FALSE(config.api_keys[1].publish);
+  EXPECT_TRUE(config.api_keys[1].metrics);
+  EXPECT_TRUE(config.metrics_require_key);
+
+  file = toml_file("[[api_key]]\nname = \"a\"\nkey = \"k\"\nscopes = [\"admin\"]\n");
+  EXPECT_EQ(error_of(file).problem(), "unknown scope \"admin\" (known: publish, metrics)");
+  EXPECT_EQ(error_of(file).key(), "api_key.scopes");
+  file = toml_file("[[api_key]]\nname = \"a\"\n");
+  EXPECT_EQ(error_of(file).problem(), "every [[api_key]] needs a key");
+  file = toml_file("[[api_key]]\nname = \"a\"\nkey = \"1\"\n[[api_key]]\nname = \"a\"\nkey = \"2\"\n");
+  EXPECT_EQ(error_of(file).problem(), "two keys are named \"a\"");
 }
 
 TEST_F(ConfigLoaderTest, TheFirstProblemInTheFileIsReported) {
