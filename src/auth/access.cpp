@@ -1,9 +1,6 @@
 // Subscribe and publish permissions (see access.hpp).
 #include "auth/access.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include "auth/api_keys.hpp"
@@ -14,24 +11,14 @@
 namespace herald {
 namespace {
 
-std::string read_key_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::invalid_argument("auth.public_key: cannot read " + path);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
 std::vector<JwtKey> configured_keys(const Config& config) {
   std::vector<JwtKey> keys;
   if (!config.auth_hmac_secret.empty()) keys.push_back(JwtKey::hmac(config.auth_hmac_secret));
   for (const auto& path : config.auth_public_keys) {
     try {
-      keys.push_back(JwtKey::from_pem(read_key_file(path), std::filesystem::path(path).stem().string()));
+      keys.push_back(JwtKey::from_pem_file(path));
     } catch (const std::invalid_argument& error) {
-      std::string message = error.what();
-      if (message.starts_with("auth.public_key")) throw;
-      throw std::invalid_argument("auth.public_key: " + path + ": " + message);
+      throw std::invalid_argument("auth.public_key: " + path + ": " + error.what());
     }
   }
   return keys;

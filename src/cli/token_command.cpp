@@ -2,9 +2,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 
 #include "cli/commands.hpp"
@@ -15,22 +13,13 @@ namespace {
 
 namespace json = boost::json;
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::invalid_argument("cannot read " + path);
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
 JwtKey signing_key(const TokenOptions& options) {
   if (!options.key_file.empty()) {
-    std::string id = options.key_id;
-    if (id.empty()) {
-      id = options.key_file.substr(options.key_file.find_last_of('/') + 1);
-      id = id.substr(0, id.rfind(".pem") == std::string::npos ? id.size() : id.rfind(".pem"));
+    try {
+      return JwtKey::from_pem_file(options.key_file, options.key_id);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument(options.key_file + ": " + error.what());
     }
-    return JwtKey::from_pem(read_file(options.key_file), id);
   }
   std::string secret = options.secret;
   if (secret.empty()) {

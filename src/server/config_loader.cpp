@@ -173,15 +173,6 @@ toml::table parse_toml(const std::string& path) {
   }
 }
 
-// A key file's text; throws with the reason when it cannot be read.
-std::string read_key_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read it: " + std::generic_category().message(errno));
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
-}
-
 struct Entry {
   const toml::key* name;
   const toml::node* node;
@@ -366,7 +357,7 @@ void validate_auth(const Config& config, const Check& check) {
   for (const auto& path : config.auth_public_keys) {
     std::string problem;
     try {
-      JwtKey::from_pem(read_key_file(path));
+      JwtKey::from_pem_file(path);
     } catch (const std::exception& error) {
       problem = error.what();
     }

@@ -7,7 +7,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 namespace herald {
 
@@ -78,6 +83,15 @@ JwtKey JwtKey::from_pem(std::string_view pem, std::string id) {
   key.pkey_ = std::move(pkey);
   key.can_sign_ = is_private;
   return key;
+}
+
+JwtKey JwtKey::from_pem_file(const std::string& path, std::string id) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw std::invalid_argument("cannot read it: " + std::generic_category().message(errno));
+  std::ostringstream content;
+  content << file.rdbuf();
+  if (id.empty()) id = std::filesystem::path(path).stem().string();
+  return from_pem(content.str(), std::move(id));
 }
 
 }  // namespace herald

@@ -22,6 +22,9 @@ class JwtKey {
   // Throws std::invalid_argument saying what is wrong: not a PEM key, another key type, an RSA key under
   // 2048 bits, an EC curve other than P-256.
   static JwtKey from_pem(std::string_view pem, std::string id = {});
+  // The key in PEM file `path`, whose id is the file's name without ".pem" unless `id` is given. Throws
+  // std::invalid_argument as from_pem does, or when the file cannot be read.
+  static JwtKey from_pem_file(const std::string& path, std::string id = {});
 
   JwtAlgorithm algorithm() const { return algorithm_; }
   const std::string& id() const { return id_; }
