@@ -64,7 +64,9 @@ class EngineContract : public ::testing::Test {
   }
   // Checks what only engines that bound and count their channels promise.
   void expect_channel_count(Workers& workers, std::size_t count) {
-    if constexpr (Kind::kBoundsChannels) EXPECT_EQ(workers.engine->channel_count(), count);
+    if constexpr (Kind::kBoundsChannels) {
+      EXPECT_EQ(workers.engine->channel_count(), count);
+    }
   }
 };
 
