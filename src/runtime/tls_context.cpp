@@ -3,6 +3,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <fstream>
@@ -18,9 +19,10 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
     "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
-// The newest OpenSSL error as text (and the queue emptied), or `fallback`.
+// The first OpenSSL error of the queue as text (and the queue emptied), or `fallback`: the first says
+// what was wrong ("no start line"), the later ones only where it was noticed ("PEM lib").
 std::string openssl_error(const std::string& fallback) {
-  unsigned long code = ERR_peek_last_error();
+  unsigned long code = ERR_peek_error();
   ERR_clear_error();
   if (code == 0) return fallback;
   const char* reason = ERR_reason_error_string(code);
@@ -67,9 +69,15 @@ void load_files(TlsContext& context, const Config& config) {
   if (SSL_CTX_use_certificate_chain_file(native, config.tls_cert.c_str()) != 1)
     throw TlsSetupError("tls.cert", config.tls_cert + ": not a PEM certificate (chain): " +
                                         openssl_error("no certificate found"));
-  if (SSL_CTX_use_PrivateKey_file(native, config.tls_key.c_str(), SSL_FILETYPE_PEM) != 1)
+  if (SSL_CTX_use_PrivateKey_file(native, config.tls_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      throw TlsSetupError(
+          "tls.key", config.tls_key + ": the key does not belong to the certificate in " + config.tls_cert);
+    }
     throw TlsSetupError("tls.key",
                         config.tls_key + ": not a PEM private key: " + openssl_error("no key found"));
+  }
   if (SSL_CTX_check_private_key(native) != 1)
     throw TlsSetupError("tls.key", config.tls_key + ": the key does not belong to the certificate in " +
                                        config.tls_cert + " (" + openssl_error("mismatch") + ")");
