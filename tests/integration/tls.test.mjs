@@ -309,3 +309,54 @@ test('a TLS handshake that never completes is closed after http.header_timeout',
   const t0 = Date.now();
   assert.ok((await ended) - t0 < 4000, 'an idle TLS connection without a request is closed by the header timeout');
 });
+
+test('a burst over TLS reaches a WSS and an SSE client whole and in order', { timeout: 40_000 }, async () => {
+  const channel = uniqueChannel('burst');
+  const client = await wsConnect(sideTls, { ca });
+  clients.push({ close: () => client.ws.terminate() });
+  assert.equal((await client.command({ op: 'subscribe', channel })).ok, true);
+  const { es, state } = tlsEventSource(`${sideTls}/api/sse?channel=${channel}`);
+  await waitFor(() => state.opens === 1, { timeout: 10_000, label: 'EventSource open' });
+  const count = 2000;
+  const pad = 'p'.repeat(200);
+  for (let start = 0; start < count; start += 100) {
+    const messages = Array.from({ length: 100 }, (_, i) => ({ channel, data: { n: start + i + 1, pad } }));
+    const res = await request(side.base, 'POST', '/api/publish', { body: { messages } });
+    assert.equal(res.status, 200, res.text);
+  }
+  const expected = Array.from({ length: count }, (_, i) => i + 1);
+  const overWs = await client.waitMessages(channel, count, { timeout: 20_000 });
+  assert.deepEqual(overWs.map((m) => m.data.n), expected);
+  await waitFor(() => state.messages.length === count, { timeout: 20_000, describe: () => `${state.messages.length} SSE messages` });
+  assert.deepEqual(state.messages.map((m) => m.data.n), expected);
+  es.close();
+  client.ws.close(1000);
+  await client.waitClose();
+});
+
+test('SIGTERM ends WSS, SSE and idle HTTPS connections cleanly and promptly', { timeout: 30_000 }, async () => {
+  const srv = await startServer({ label: 'tls-shutdown', ca, args: ['--tls-cert', file('first.pem'), '--tls-key', file('first.key')] });
+  try {
+    const channel = uniqueChannel('bye');
+    const client = await wsConnect(srv.base, { ca });
+    assert.equal((await client.command({ op: 'subscribe', channel })).ok, true);
+    const closes = [];
+    const es = new EventSource(`${srv.base}/api/sse?channel=${channel}`, { fetch: httpsFetch });
+    es.addEventListener('close', (ev) => closes.push(JSON.parse(ev.data).reason));
+    await new Promise((resolve) => es.addEventListener('open', resolve, { once: true }));
+    // An idle keep-alive HTTPS connection after one request.
+    const agent = new https.Agent({ keepAlive: true, ca });
+    await new Promise((resolve, reject) => https.get(`${srv.base}/healthz`, { agent }, (res) => res.resume().on('end', resolve)).on('error', reject));
+    const t0 = Date.now();
+    const stopped = await srv.stop();
+    es.close();
+    agent.destroy();
+    assert.equal(stopped.code, 0, JSON.stringify(stopped));
+    assert.equal(stopped.forced, false);
+    assert.ok(Date.now() - t0 < 3000, `exited after ${Date.now() - t0} ms`);
+    assert.equal((await client.waitClose()).code, 1001);
+    assert.deepEqual(closes, ['shutdown']);
+  } finally {
+    await srv.stop();
+  }
+});
