@@ -360,3 +360,43 @@ test('SIGTERM ends WSS, SSE and idle HTTPS connections cleanly and promptly', { 
     await srv.stop();
   }
 });
+
+test('a slow TLS reader is dropped with its last event after whole events', { timeout: 40_000 }, async () => {
+  const srv = await startServer({ label: 'tls-slow', ca, env: { HERALD_TLS_CERT: file('first.pem'), HERALD_TLS_KEY: file('first.key'), HERALD_LIMITS_QUEUE_BYTES: '65536' } });
+  try {
+    const channel = uniqueChannel('slow');
+    const port = Number(new URL(srv.base).port);
+    const received = [];
+    const socket = await new Promise((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port, ca }, () => resolve(s));
+      s.on('error', reject);
+    });
+    const ended = new Promise((resolve) => socket.on('end', resolve));
+    socket.on('data', (d) => received.push(d));
+    socket.write(`GET /api/sse?channel=${channel} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    await waitFor(() => Buffer.concat(received).toString().includes('\n\nid: '), { timeout: 5000, label: 'stream started' });
+    // A few messages it reads, then it stops reading.
+    const first = Array.from({ length: 5 }, (_, i) => ({ channel, data: { n: i + 1 } }));
+    assert.equal((await request(srv.base, 'POST', '/api/publish', { body: { messages: first }, ca })).status, 200);
+    await waitFor(() => (Buffer.concat(received).toString().match(/event: message/g) ?? []).length === 5, { timeout: 5000, label: 'first messages read' });
+    socket.pause(); // stop reading: the kernel buffers fill, then herald's queue
+    const data = 'd'.repeat(4000);
+    for (let batch = 0; batch < 10 && !srv.output().includes('slow consumer'); batch += 1) {
+      const messages = Array.from({ length: 100 }, (_, i) => ({ channel, data: { n: batch * 100 + i + 6, data } }));
+      assert.equal((await request(srv.base, 'POST', '/api/publish', { body: { messages }, ca })).status, 200);
+    }
+    await waitFor(() => srv.output().includes('slow consumer'), { timeout: 10_000, label: 'slow consumer logged' });
+    socket.resume();
+    await ended;
+    const text = Buffer.concat(received).toString();
+    const events = text.slice(text.indexOf('\r\n\r\n') + 4).split('\n\n').filter((e) => e.includes('data: '));
+    const last = events.pop();
+    assert.match(last, /event: close\ndata: \{"reason":"slow_consumer"\}/);
+    const offsets = events.map((e) => JSON.parse(e.slice(e.indexOf('data: ') + 6)).offset);
+    assert.ok(offsets.length >= 5, `${offsets.length} events before the close event`);
+    assert.deepEqual(offsets, Array.from({ length: offsets.length }, (_, i) => i + 1), 'whole events, in order, none cut');
+    socket.destroy();
+  } finally {
+    await srv.stop();
+  }
+});
