@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
 #include <functional>
 
 #include "engine/engine_factory.hpp"
@@ -90,11 +91,13 @@ void reload_tls(const Config& config, TlsContextHolder* tls) {
   } catch (const TlsSetupError& error) {
     spdlog::error("received SIGHUP: TLS reload failed, keeping the current certificate: {}: {}", error.key(),
                   error.what());
+  } catch (const std::exception& error) {
+    spdlog::error("received SIGHUP: TLS reload failed, keeping the current certificate: {}", error.what());
   }
 }
 
-// Waits for SIGINT or SIGTERM; SIGHUP meanwhile reloads the TLS certificate.
-void wait_for_signal(const Config& config, TlsContextHolder* tls) {
+// Runs until SIGINT or SIGTERM arrives, reloading the TLS certificate on each SIGHUP before.
+void wait_for_stop_signal(const Config& config, TlsContextHolder* tls) {
   asio::io_context signals_context;
   asio::signal_set signals(signals_context, SIGINT, SIGTERM, SIGHUP);
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code error,
@@ -108,6 +111,13 @@ void wait_for_signal(const Config& config, TlsContextHolder* tls) {
   };
   signals.async_wait(on_signal);
   signals_context.run();
+}
+
+// Waits for SIGINT or SIGTERM; SIGHUP meanwhile reloads the TLS certificate. From then on SIGHUP is
+// ignored, so that it cannot kill a server that is shutting down.
+void wait_for_signal(const Config& config, TlsContextHolder* tls) {
+  wait_for_stop_signal(config, tls);
+  std::signal(SIGHUP, SIG_IGN);
 }
 
 // How often the shutdown looks whether every connection has closed: the process exits at most this long
