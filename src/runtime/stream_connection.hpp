@@ -235,8 +235,9 @@ class StreamConnection : public Connection, public Flushable {
 
   const char* transport_name() const { return transport_ == Transport::sse ? "sse" : "websocket"; }
 
-  // What one TLS read takes at most: about a TLS record's worth of a client's frames.
-  static constexpr std::size_t kTlsReadBytes = 16 * 1024;
+  // What one TLS read takes at most: clients send little after their request (WebSocket commands, pongs),
+  // and every TLS connection already holds Asio's and OpenSSL's record buffers.
+  static constexpr std::size_t kTlsReadBytes = 4 * 1024;
 
   QueuedWriter writer_;
   std::unique_ptr<std::array<char, kTlsReadBytes>> tls_buffer_;  // TLS streams only
