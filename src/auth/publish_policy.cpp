@@ -31,11 +31,12 @@ bool is_listed(std::string_view origin, const std::vector<std::string>& allowed)
   return false;
 }
 
-// herald's own origin: a page served by herald (plain HTTP) from the Host of this request, reached on a
-// loopback host, so that a foreign name resolving to 127.0.0.1 (DNS rebinding) is not own.
-bool is_own_origin(std::string_view origin, std::string_view host) {
+// herald's own origin: a page served by herald from the Host of this request, over the same scheme as
+// the request (https on a TLS listener, http otherwise), reached on a loopback host, so that a foreign
+// name resolving to 127.0.0.1 (DNS rebinding) is not own.
+bool is_own_origin(std::string_view origin, std::string_view host, bool secure) {
   auto parsed = parse_origin(origin);
-  if (!parsed || parsed->scheme != "http") return false;
+  if (!parsed || parsed->scheme != (secure ? "https" : "http")) return false;
   return boost::beast::iequals(parsed->authority(), host) && is_loopback_host(parsed->host);
 }
 
@@ -51,7 +52,7 @@ std::optional<ApiError> check_browser_origin(const Config& config, const HttpReq
   std::string_view origin = request.header(http::field::origin);
   if (!origin.empty()) {
     if (is_listed(origin, config.publish_allowed_origins) ||
-        is_own_origin(origin, request.header(http::field::host)))
+        is_own_origin(origin, request.header(http::field::host), request.secure()))
       return std::nullopt;
     return forbidden_origin("pages from " + std::string(origin) + " may not publish here");
   }

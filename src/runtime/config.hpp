@@ -35,6 +35,11 @@ struct Config {
   std::size_t max_connections = 10000;
   Seconds shutdown_timeout{10};
   Milliseconds cork_ms{5};  // see Worker::flush_soon; 0 writes at once
+  // [tls]
+  std::string tls_cert;                 // PEM certificate file (the chain may follow); with tls_key: TLS on
+  std::string tls_key;                  // PEM private key file
+  std::string tls_listen;               // empty: server.listen speaks TLS; else TLS here, plain HTTP there
+  std::string tls_min_version = "1.2";  // "1.2" or "1.3"
   // [http]
   std::size_t header_limit = 8192;
   Seconds header_timeout{10};

@@ -4,11 +4,13 @@
 // worker's scratch space (so an idle connection holds no read buffer), the slow-consumer drop, the stall
 // check, and an orderly end: last words written after whatever frame or event is already on its way,
 // then the socket closed (or half-closed to let the peer close first). Written over the stream type;
-// every use of the socket under it goes through socket_of() (runtime/socket_of.hpp), the one place a
-// TLS stream will differ.
+// every use of the socket under it goes through socket_of() (runtime/socket_of.hpp). A TLS stream is
+// read with asynchronous reads into a small buffer of its own (is_tls_stream), since OpenSSL may hold
+// bytes the socket no longer shows; its writes go through the TLS stream like any other.
 #pragma once
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
@@ -81,8 +83,10 @@ class StreamConnection : public Connection, public Flushable {
   void open() {
     worker_.connections().add(*this);
     worker_.metrics().connection_opened(transport_);
-    boost::system::error_code ignored;
-    socket_of(stream_).non_blocking(true, ignored);
+    if constexpr (!is_tls_stream<Stream>) {
+      boost::system::error_code ignored;
+      socket_of(stream_).non_blocking(true, ignored);
+    }
     flush();
     wait_readable();
   }
@@ -194,8 +198,10 @@ class StreamConnection : public Connection, public Flushable {
   }
 
   // The socket turning readable means bytes or the end of the connection; they are read into the
-  // worker's scratch space, so that no connection holds a read buffer while it waits.
+  // worker's scratch space, so that no connection holds a read buffer while it waits. A TLS stream reads
+  // asynchronously into its own buffer instead (one read a turn).
   void wait_readable() {
+    if constexpr (is_tls_stream<Stream>) return read_tls();
     socket_of(stream_).async_wait(boost::asio::ip::tcp::socket::wait_read,
                                   [self = self()](boost::system::error_code error) {
                                     if (error) return self->close();
@@ -215,9 +221,26 @@ class StreamConnection : public Connection, public Flushable {
     if (!closed_) wait_readable();
   }
 
+  void read_tls() {
+    if (!tls_buffer_) tls_buffer_ = std::make_unique<std::array<char, kTlsReadBytes>>();
+    stream_.async_read_some(boost::asio::buffer(*tls_buffer_),
+                            [self = self()](boost::system::error_code error, std::size_t n) {
+                              auto& connection = *self;
+                              if (connection.closed_) return;
+                              if (error) return connection.close();
+                              connection.on_received(connection.tls_buffer_->data(), n);
+                              if (!connection.closed_) connection.read_tls();
+                            });
+  }
+
   const char* transport_name() const { return transport_ == Transport::sse ? "sse" : "websocket"; }
 
+  // What one TLS read takes at most: clients send little after their request (WebSocket commands, pongs),
+  // and every TLS connection already holds Asio's and OpenSSL's record buffers.
+  static constexpr std::size_t kTlsReadBytes = 4 * 1024;
+
   QueuedWriter writer_;
+  std::unique_ptr<std::array<char, kTlsReadBytes>> tls_buffer_;  // TLS streams only
   ConnectionSlot slot_;
   Transport transport_;
   AfterLastWords after_ = AfterLastWords::close;

@@ -19,6 +19,7 @@
 #include "engine/engine_factory.hpp"
 #include "engine/redis/redis_endpoint.hpp"
 #include "protocol/jwt/jwt_key.hpp"
+#include "runtime/tls_context.hpp"
 #include "server/closest_name.hpp"
 #include "server/listen_address.hpp"
 #include "server/logging.hpp"
@@ -38,6 +39,10 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"server.max_connections", &Config::max_connections},
       {"server.shutdown_timeout", &Config::shutdown_timeout},
       {"server.cork_ms", &Config::cork_ms},
+      {"tls.cert", &Config::tls_cert},
+      {"tls.key", &Config::tls_key},
+      {"tls.listen", &Config::tls_listen},
+      {"tls.min_version", &Config::tls_min_version},
       {"http.header_limit", &Config::header_limit},
       {"http.header_timeout", &Config::header_timeout},
       {"http.idle_timeout", &Config::idle_timeout},
@@ -365,6 +370,29 @@ void validate_auth(const Config& config, const Check& check) {
   }
 }
 
+// A certificate and a key (both or neither) that load and belong together, a known lowest version, and a
+// TLS address apart from the plain one.
+template <typename Check>
+void validate_tls(const Config& config, const Check& check) {
+  check(config.tls_min_version == "1.2" || config.tls_min_version == "1.3", "tls.min_version",
+        "expected \"1.2\" or \"1.3\", got " + quoted(config.tls_min_version));
+  check(!config.tls_key.empty() || config.tls_cert.empty(), "tls.cert", "needs tls.key too");
+  check(!config.tls_cert.empty() || config.tls_key.empty(), "tls.key", "needs tls.cert too");
+  if (!config.tls_listen.empty()) {
+    check(tls_enabled(config), "tls.listen", "needs tls.cert and tls.key");
+    check(parse_listen_address(config.tls_listen).has_value(), "tls.listen",
+          quoted(config.tls_listen) + " is not HOST:PORT");
+    check(config.tls_listen != config.listen, "tls.listen",
+          "must differ from server.listen (leave it empty to speak TLS on server.listen)");
+  }
+  if (!tls_enabled(config)) return;
+  try {
+    make_tls_context(config);
+  } catch (const TlsSetupError& error) {
+    check(false, error.key(), error.what());
+  }
+}
+
 // Checks of the final values, reported against the source that gave them.
 void validate(const Config& config, const Origins& origins) {
   auto check = [&origins](bool ok, const std::string& key, const std::string& problem) {
@@ -384,6 +412,7 @@ void validate(const Config& config, const Origins& origins) {
         "unknown engine " + quoted(config.engine_type) + " (known: memory, redis)");
   if (config.engine_type == "redis") validate_redis(config, check);
   validate_auth(config, check);
+  validate_tls(config, check);
   check(config.history_size > 0, "history.size", "must be at least 1");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");

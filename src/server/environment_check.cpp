@@ -32,8 +32,8 @@ std::vector<std::string> known_variables() {
   return names;
 }
 
-// The variables of the keys that `name` names without their section: HERALD_LISTEN ->
-// {HERALD_SERVER_LISTEN}; HERALD_MAX_CHANNELS -> three of them.
+// The variables of the keys that `name` names without their section: HERALD_WORKERS ->
+// {HERALD_SERVER_WORKERS}; HERALD_MAX_CHANNELS -> three of them.
 std::vector<std::string> without_section(std::string_view name) {
   std::vector<std::string> matches;
   for (const auto& key : setting_keys())

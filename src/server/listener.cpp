@@ -7,6 +7,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "runtime/connection_slot.hpp"
+#include "runtime/socket_of.hpp"
 #include "transport/http_session.hpp"
 
 namespace herald {
@@ -25,8 +26,9 @@ constexpr std::string_view kTooManyConnections =
 
 }  // namespace
 
-Listener::Listener(Worker& worker, const Access& access, const tcp::endpoint& endpoint)
-    : worker_(worker), access_(access), acceptor_(worker.context()) {
+Listener::Listener(Worker& worker, const Access& access, const tcp::endpoint& endpoint,
+                   const TlsContextHolder* tls)
+    : worker_(worker), access_(access), tls_(tls), acceptor_(worker.context()) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::socket_base::reuse_address(true));
   int on = 1;
@@ -53,6 +55,9 @@ void Listener::accept_next() {
       if (state.shutting_down ||
           state.open_connections.load(std::memory_order_relaxed) >= state.config.max_connections)
         refuse(std::move(socket));
+      else if (tls_ != nullptr)
+        start_http_session(TlsStream(boost::beast::tcp_stream(std::move(socket)), *tls_->current()), worker_,
+                           ConnectionSlot(state), access_);
       else
         start_http_session(boost::beast::tcp_stream(std::move(socket)), worker_, ConnectionSlot(state),
                            access_);
@@ -63,12 +68,18 @@ void Listener::accept_next() {
   });
 }
 
+// A plain listener answers 503; a TLS client could not read that before a handshake, so it is closed.
 void Listener::refuse(tcp::socket socket) {
   auto now = std::chrono::steady_clock::now();
   if (!worker_.state().shutting_down && now - last_refusal_log_ > std::chrono::seconds(10)) {
     last_refusal_log_ = now;
     spdlog::warn("connection limit reached ({}): refusing new connections with 503",
                  worker_.state().config.max_connections);
+  }
+  if (tls_ != nullptr) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
   }
   auto shared = std::make_shared<tcp::socket>(std::move(socket));
   asio::async_write(*shared, asio::buffer(kTooManyConnections),

@@ -51,6 +51,10 @@ CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
   auto* serve = app.add_subcommand("serve", "Run the server");
   serve->add_option("--config", flags.config_file, "TOML configuration file");
   add_setting_flag(*serve, flags, "--listen", "server.listen", "HOST:PORT to listen on");
+  add_setting_flag(*serve, flags, "--tls-cert", "tls.cert", "PEM certificate (chain) file: speak HTTPS/WSS");
+  add_setting_flag(*serve, flags, "--tls-key", "tls.key", "PEM private key file of --tls-cert");
+  add_setting_flag(*serve, flags, "--tls-listen", "tls.listen",
+                   "HOST:PORT for TLS, plain HTTP staying on --listen (default: --listen speaks TLS)");
   add_setting_flag(*serve, flags, "--workers", "server.workers", "Worker threads, 0 = one per core");
   add_setting_flag(*serve, flags, "--api-key", "publish.api_key", "API key publishers must send");
   add_setting_flag(*serve, flags, "--auth-secret", "auth.hmac_secret",

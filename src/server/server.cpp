@@ -6,8 +6,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <functional>
 
 #include "engine/engine_factory.hpp"
+#include "runtime/tls_context.hpp"
 #include "runtime/worker.hpp"
 #include "server/listen_address.hpp"
 #include "server/listener.hpp"
@@ -50,13 +53,71 @@ void ensure_port_is_free(asio::ip::tcp::endpoint& endpoint) {
   endpoint.port(probe.local_endpoint().port());
 }
 
-void wait_for_signal() {
+// One address herald listens on, and whether it speaks TLS there.
+struct ListenPoint {
+  std::string text;  // as configured, for messages
+  asio::ip::tcp::endpoint endpoint;
+  bool tls = false;
+};
+
+// server.listen, TLS itself when TLS is on and tls.listen is empty; and tls.listen beside it.
+std::optional<std::vector<ListenPoint>> listen_points(const Config& config) {
+  std::vector<ListenPoint> points;
+  auto plain = parse_listen_address(config.listen);
+  if (!plain) {
+    spdlog::error("server.listen: \"{}\" is not HOST:PORT", config.listen);
+    return std::nullopt;
+  }
+  points.push_back({config.listen, *plain, tls_enabled(config) && config.tls_listen.empty()});
+  if (tls_enabled(config) && !config.tls_listen.empty()) {
+    auto secure = parse_listen_address(config.tls_listen);
+    if (!secure) {
+      spdlog::error("tls.listen: \"{}\" is not HOST:PORT", config.tls_listen);
+      return std::nullopt;
+    }
+    points.push_back({config.tls_listen, *secure, true});
+  }
+  return points;
+}
+
+// SIGHUP: the certificate and key files are read again into a new context for new connections; open
+// connections keep theirs. A reload that fails keeps the current context.
+void reload_tls(const Config& config, TlsContextHolder* tls) {
+  if (tls == nullptr) return spdlog::info("received SIGHUP: no TLS certificate to reload");
+  try {
+    tls->replace(make_tls_context(config));
+    spdlog::info("received SIGHUP: reloaded the TLS certificate {} and key {}", config.tls_cert,
+                 config.tls_key);
+  } catch (const TlsSetupError& error) {
+    spdlog::error("received SIGHUP: TLS reload failed, keeping the current certificate: {}: {}", error.key(),
+                  error.what());
+  } catch (const std::exception& error) {
+    spdlog::error("received SIGHUP: TLS reload failed, keeping the current certificate: {}", error.what());
+  }
+}
+
+// Runs until SIGINT or SIGTERM arrives, reloading the TLS certificate on each SIGHUP before.
+void wait_for_stop_signal(const Config& config, TlsContextHolder* tls) {
   asio::io_context signals_context;
-  asio::signal_set signals(signals_context, SIGINT, SIGTERM);
-  signals.async_wait([](boost::system::error_code, int signal) {
+  asio::signal_set signals(signals_context, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code error,
+                                                                      int signal) {
+    if (error) return;
+    if (signal == SIGHUP) {
+      reload_tls(config, tls);
+      return signals.async_wait(on_signal);
+    }
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
-  });
+  };
+  signals.async_wait(on_signal);
   signals_context.run();
+}
+
+// Waits for SIGINT or SIGTERM; SIGHUP meanwhile reloads the TLS certificate. From then on SIGHUP is
+// ignored, so that it cannot kill a server that is shutting down.
+void wait_for_signal(const Config& config, TlsContextHolder* tls) {
+  wait_for_stop_signal(config, tls);
+  std::signal(SIGHUP, SIG_IGN);
 }
 
 // How often the shutdown looks whether every connection has closed: the process exits at most this long
@@ -68,8 +129,10 @@ void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers
                std::vector<std::unique_ptr<Listener>>& listeners) {
   state.shutting_down = true;
   for (std::size_t i = 0; i < workers.size(); ++i) {
-    asio::post(workers[i]->context(), [&worker = *workers[i], &listener = *listeners[i]] {
-      listener.stop();
+    std::vector<Listener*> own;  // this worker's listener on each address
+    for (std::size_t j = i; j < listeners.size(); j += workers.size()) own.push_back(listeners[j].get());
+    asio::post(workers[i]->context(), [&worker = *workers[i], own] {
+      for (Listener* listener : own) listener->stop();
       worker.shut_down_connections();
     });
   }
@@ -85,14 +148,16 @@ void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers
 }  // namespace
 
 int run_server(const Config& config) {
-  auto endpoint = parse_listen_address(config.listen);
-  if (!endpoint) {
-    spdlog::error("server.listen: \"{}\" is not HOST:PORT", config.listen);
-    return 2;
-  }
+  auto points = listen_points(config);
+  if (!points) return 2;
   std::optional<Access> access;
+  std::unique_ptr<TlsContextHolder> tls;
   try {
     access.emplace(config);
+    if (tls_enabled(config)) tls = std::make_unique<TlsContextHolder>(make_tls_context(config));
+  } catch (const TlsSetupError& error) {
+    spdlog::error("configuration error: {}: {}", error.key(), error.what());
+    return 2;
   } catch (const std::invalid_argument& error) {
     spdlog::error("configuration error: {}", error.what());
     return 2;
@@ -116,28 +181,37 @@ int run_server(const Config& config) {
   };
   for (auto& worker : workers) worker->attach(engine);
 
+  // Listeners by address, then worker: listeners[point * workers + worker].
   std::vector<std::unique_ptr<Listener>> listeners;
-  try {
-    ensure_port_is_free(*endpoint);
-    for (auto& worker : workers) {
-      listeners.push_back(std::make_unique<Listener>(*worker, *access, *endpoint));
-      endpoint->port(listeners.front()->local_endpoint().port());  // port 0: all share the first one's port
+  for (auto& point : *points) {
+    try {
+      ensure_port_is_free(point.endpoint);
+      std::size_t first = listeners.size();
+      for (auto& worker : workers) {
+        listeners.push_back(
+            std::make_unique<Listener>(*worker, *access, point.endpoint, point.tls ? tls.get() : nullptr));
+        point.endpoint.port(listeners[first]->local_endpoint().port());  // port 0: all share the first's
+      }
+    } catch (const boost::system::system_error& error) {
+      spdlog::error("cannot listen on {}: {}", point.text, error.code().message());
+      return 1;
+    } catch (const std::exception& error) {
+      spdlog::error("cannot listen on {}: {}", point.text, error.what());
+      return 1;
     }
-  } catch (const boost::system::system_error& error) {
-    spdlog::error("cannot listen on {}: {}", config.listen, error.code().message());
-    return 1;
-  } catch (const std::exception& error) {
-    spdlog::error("cannot listen on {}: {}", config.listen, error.what());
-    return 1;
   }
 
   engine.start();
   for (auto& listener : listeners) listener->start();
   for (auto& worker : workers) worker->start();
-  spdlog::info("herald {} listening on http://{} ({} workers, {})", HERALD_VERSION,
-               format_listen_address(*endpoint), workers.size(), engine.description());
+  std::string addresses;
+  for (const auto& point : *points)
+    addresses += (addresses.empty() ? "" : " and ") + std::string(point.tls ? "https://" : "http://") +
+                 format_listen_address(point.endpoint);
+  spdlog::info("herald {} listening on {} ({} workers, {})", HERALD_VERSION, addresses, workers.size(),
+               engine.description());
 
-  wait_for_signal();
+  wait_for_signal(config, tls.get());
   shut_down(state, workers, listeners);
   engine.stop();
   for (auto& worker : workers) worker->stop();

@@ -7,7 +7,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
 
 #include "auth/publish_policy.hpp"
@@ -34,6 +36,20 @@ namespace {
 std::chrono::steady_clock::duration steady(Seconds value) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(value);
 }
+
+// The answer to a plain HTTP request on a port that speaks TLS.
+constexpr std::string_view kTlsRequiredBody =
+    R"({"error":{"code":"tls_required","message":"this port speaks TLS: use https:// or wss://"}})";
+constexpr std::string_view kTlsRequiredHead =
+    "HTTP/1.1 400 Bad Request\r\n"
+    "Content-Type: application/json\r\n"
+    "Content-Length: 90\r\n"
+    "Connection: close\r\n"
+    "\r\n";
+static_assert(kTlsRequiredBody.size() == 90);
+
+// How long a TLS connection that ends waits for the client to answer herald's close_notify.
+constexpr auto kTlsCloseWait = std::chrono::seconds(1);
 
 template <typename Stream>
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
@@ -62,6 +78,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   using Parser = http::request_parser<http::string_body>;
 
   awaitable<void> run(std::shared_ptr<HttpSession> /* keeps the session alive */) {
+    if constexpr (is_tls_stream<Stream>) {
+      if (!co_await handshake()) co_return close_gracefully();
+    }
     bool first = true;
     while (!closing_) {
       auto request = co_await read_request(first);
@@ -69,7 +88,47 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (!request) break;
       if (!co_await serve(std::move(*request))) break;
     }
-    if (!handed_over_) close_gracefully();
+    if (handed_over_) co_return;
+    if constexpr (is_tls_stream<Stream>) co_await end_tls();
+    close_gracefully();
+  }
+
+  // The TLS handshake, within http.header_timeout (a client that never completes it is closed). A
+  // client that speaks plain HTTP instead is told to use TLS.
+  awaitable<bool> handshake() {
+    auto& tcp = beast::get_lowest_layer(stream_);
+    waiting_for_request_ = true;  // a shutdown meanwhile ends the connection
+    tcp.expires_after(steady(worker_.config().header_timeout));
+    auto [detect_error, is_tls] = co_await beast::async_detect_ssl(tcp, buffer_, tuple_awaitable);
+    if (detect_error || closing_) co_return false;
+    if (!is_tls) {
+      spdlog::debug("plain HTTP on a TLS port from {}", remote_endpoint_text());
+      std::array<asio::const_buffer, 2> answer{asio::buffer(kTlsRequiredHead),
+                                               asio::buffer(kTlsRequiredBody)};
+      co_await asio::async_write(tcp, answer, tuple_awaitable);
+      co_return false;
+    }
+    auto [error, used] =
+        co_await stream_.async_handshake(asio::ssl::stream_base::server, buffer_.data(), tuple_awaitable);
+    waiting_for_request_ = false;
+    if (error) {
+      spdlog::debug("TLS handshake with {} failed: {}", remote_endpoint_text(), error.message());
+      co_return false;
+    }
+    buffer_.consume(used);
+    co_return !closing_;
+  }
+
+  // Sends close_notify and gives the client a moment to answer it, so that it sees a clean end.
+  awaitable<void> end_tls() {
+    beast::get_lowest_layer(stream_).expires_after(kTlsCloseWait);
+    co_await stream_.async_shutdown(tuple_awaitable);
+  }
+
+  std::string remote_endpoint_text() {
+    boost::system::error_code ignored;
+    auto endpoint = socket_of(stream_).remote_endpoint(ignored);
+    return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   }
 
   // Waits for and reads the next request; nullopt when the connection must end (errors are answered).
@@ -77,7 +136,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     const Config& config = worker_.config();
     waiting_for_request_ = true;
     if (!first && buffer_.size() == 0) {
-      stream_.expires_after(steady(config.idle_timeout));
+      beast::get_lowest_layer(stream_).expires_after(steady(config.idle_timeout));
       auto [error, n] = co_await stream_.async_read_some(buffer_.prepare(4096), tuple_awaitable);
       if (error) co_return std::nullopt;
       buffer_.commit(n);
@@ -87,7 +146,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
-    stream_.expires_after(steady(config.header_timeout));
+    beast::get_lowest_layer(stream_).expires_after(steady(config.header_timeout));
     auto [header_error, header_bytes] =
         co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
     waiting_for_request_ = false;
@@ -104,7 +163,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       http::response<http::empty_body> proceed{http::status::continue_, 11};
       co_await http::async_write(stream_, proceed, tuple_awaitable);
     }
-    stream_.expires_after(steady(config.idle_timeout));
+    beast::get_lowest_layer(stream_).expires_after(steady(config.idle_timeout));
     auto [body_error, body_bytes] = co_await http::async_read(stream_, buffer_, parser, tuple_awaitable);
     if (body_error) {
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
@@ -114,7 +173,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       boost::system::error_code ignored;
       remote_ = socket_of(stream_).remote_endpoint(ignored).address();
     }
-    auto request = HttpRequest::from(parser.release(), remote_);
+    auto request = HttpRequest::from(parser.release(), remote_, is_tls_stream<Stream>);
     if (!request) {
       auto answer = error_response({http::status::bad_request, "bad_request", "invalid request target"});
       co_await send(std::move(answer), false);
@@ -142,7 +201,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // (Responses are built into named variables before each co_await: GCC 12 mishandles temporaries
   // inside co_await expressions.)
   awaitable<bool> serve(HttpRequest request) {
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     const bool keep_alive = request.message().keep_alive();
     RouteMatch match = match_route(request.path(), request.method());
     cors_.reset();
@@ -269,7 +328,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     response.set(http::field::server, "herald");
     if (cors_) apply_cors(response, *cors_);
     worker_.metrics().http_response(response.result_int());
-    stream_.expires_after(steady(worker_.config().idle_timeout));
+    beast::get_lowest_layer(stream_).expires_after(steady(worker_.config().idle_timeout));
     boost::system::error_code error;
     if (request != nullptr && request->method() == http::verb::head) {
       // The same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
@@ -310,5 +369,6 @@ void start_http_session(Stream stream, Worker& worker, ConnectionSlot slot, cons
 
 template void start_http_session<beast::tcp_stream>(beast::tcp_stream, Worker&, ConnectionSlot,
                                                     const Access&);
+template void start_http_session<TlsStream>(TlsStream, Worker&, ConnectionSlot, const Access&);
 
 }  // namespace herald

@@ -243,5 +243,6 @@ void start_sse_stream(Stream stream, Worker& worker, ConnectionSlot slot, SsePar
 
 template void start_sse_stream<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,
                                                       SseParams);
+template void start_sse_stream<TlsStream>(TlsStream, Worker&, ConnectionSlot, SseParams);
 
 }  // namespace herald

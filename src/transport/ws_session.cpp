@@ -176,5 +176,6 @@ void start_session(Stream stream, Worker& worker, ConnectionSlot slot, SessionOp
 
 template void start_session<asio::ip::tcp::socket>(asio::ip::tcp::socket, Worker&, ConnectionSlot,
                                                    SessionOptions);
+template void start_session<TlsStream>(TlsStream, Worker&, ConnectionSlot, SessionOptions);
 
 }  // namespace herald::ws

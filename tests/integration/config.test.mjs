@@ -95,6 +95,7 @@ test('unknown HERALD_* variables: one warning each at start, with the close know
       HERALD_SERVER_LISTN: '127.0.0.1:1',
       HERALD_HISTROY_SIZE: '5',
       HERALD_LISTEN: '127.0.0.1:1',
+      HERALD_WORKERS: '3',
       HERALD_COLOUR: 'blue',
       HERALD_API_KEY: 'used-by-herald-publish',
       HERALD_PUBLISH_API_KEY: 'server-key',
@@ -107,8 +108,10 @@ test('unknown HERALD_* variables: one warning each at start, with the close know
   const expected = [
     'unknown environment variable HERALD_COLOUR is ignored',
     'unknown environment variable HERALD_HISTROY_SIZE is ignored (did you mean HERALD_HISTORY_SIZE?)',
-    'unknown environment variable HERALD_LISTEN is ignored (did you mean HERALD_SERVER_LISTEN?)',
+    // server.listen and tls.listen: no single key to suggest
+    'unknown environment variable HERALD_LISTEN is ignored',
     'unknown environment variable HERALD_SERVER_LISTN is ignored (did you mean HERALD_SERVER_LISTEN?)',
+    'unknown environment variable HERALD_WORKERS is ignored (did you mean HERALD_SERVER_WORKERS?)',
   ];
   assert.deepEqual(warnings.map((l) => l.slice(l.indexOf('unknown environment variable'))).sort(), expected, s.output());
   for (const l of warnings) assert.match(l, / warning /, `logged as a warning: ${l}`);

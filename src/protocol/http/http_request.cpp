@@ -25,7 +25,7 @@ std::optional<boost::urls::url_view> target_url(std::string_view target) {
 }  // namespace
 
 std::optional<HttpRequest> HttpRequest::from(http::request<http::string_body> message,
-                                             boost::asio::ip::address remote) {
+                                             boost::asio::ip::address remote, bool secure) {
   auto url = target_url(message.target());
   if (!url) return std::nullopt;
   HttpRequest request;
@@ -40,6 +40,7 @@ std::optional<HttpRequest> HttpRequest::from(http::request<http::string_body> me
   }
   request.message_ = std::move(message);
   request.remote_ = remote;
+  request.secure_ = secure;
   return request;
 }
 

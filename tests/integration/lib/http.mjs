@@ -1,6 +1,7 @@
 // HTTP helpers: a plain request (node:http, one fresh connection per request so nothing is pooled across
 // server restarts), the herald API calls built on it, the real curl binary, and raw TCP exchanges.
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
@@ -9,8 +10,9 @@ import { withTimeout } from './util.mjs';
 /**
  * One HTTP request on a fresh connection. Resolves {status, headers, text, json(), url, method}.
  * `body` may be a string/Buffer (sent as is) or any other value (sent as JSON with application/json).
+ * An https base is reached with node:https, trusting the PEM certificate authority `ca`.
  */
-export function request(base, method, path, { headers = {}, body, timeout = 15_000 } = {}) {
+export function request(base, method, path, { headers = {}, body, timeout = 15_000, ca } = {}) {
   const url = new URL(path, base);
   let payload;
   const hdrs = { ...headers };
@@ -24,7 +26,9 @@ export function request(base, method, path, { headers = {}, body, timeout = 15_0
     hdrs['Content-Length'] = Buffer.byteLength(payload);
   }
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers: hdrs, agent: false, timeout }, (res) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const tls = url.protocol === 'https:' ? { ca } : {};
+    const req = client.request(url, { method, headers: hdrs, agent: false, timeout, ...tls }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('error', reject);

@@ -76,8 +76,10 @@ export class HeraldServer {
    * @param {boolean}  [o.listenFlag] pass `--listen 127.0.0.1:PORT` (default true)
    * @param {number}   [o.workers]  `--workers N` (default 2; null = do not pass)
    * @param {string}   [o.label]    used in the log file name
+   * @param {string}   [o.ca]       PEM certificate authority: the port speaks TLS (base is https://)
    */
-  constructor({ args = [], env = {}, port, listenFlag = true, workers = 2, label = 'herald' } = {}) {
+  constructor({ args = [], env = {}, port, listenFlag = true, workers = 2, label = 'herald', ca } = {}) {
+    this.ca = ca;
     this.extraArgs = args;
     this.extraEnv = env;
     this.port = port;
@@ -92,7 +94,7 @@ export class HeraldServer {
   }
 
   get base() {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.ca ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   get pid() {
@@ -192,7 +194,7 @@ export class HeraldServer {
       if (this.exitInfo) throw new Error(`herald exited during startup (${JSON.stringify(this.exitInfo)})`);
       try {
         // A fresh, non-pooled connection: nothing stays open afterwards (matters for max_connections tests).
-        const res = await request(this.base, 'GET', '/healthz', { timeout: 1000 });
+        const res = await request(this.base, 'GET', '/healthz', { timeout: 1000, ca: this.ca });
         if (res.status === 200) return;
         lastErr = `HTTP ${res.status}`;
       } catch (err) {

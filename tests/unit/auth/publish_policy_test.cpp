@@ -128,6 +128,21 @@ TEST(PublishPolicy, OwnOriginsOnlyOnLoopbackHosts) {
   EXPECT_EQ(request_from("rebind.evil.example:8080", "http://rebind.evil.example:8080"), "forbidden_origin");
 }
 
+TEST(PublishPolicy, OwnHttpsPagesOnlyOverTls) {
+  Config config;
+  auto request_from = [&](std::string_view origin, bool secure) {
+    http::request<http::string_body> message{http::verb::post, "/api/publish", 11};
+    message.set(http::field::host, "127.0.0.1:8443");
+    message.set(http::field::origin, origin);
+    auto error = check_http_publisher(config, *HttpRequest::from(std::move(message), kLoopback, secure));
+    return error ? error->code : "";
+  };
+  EXPECT_EQ(request_from("https://127.0.0.1:8443", true), "");
+  // The scheme must be the connection's: an https page is not own on plain HTTP, nor http over TLS.
+  EXPECT_EQ(request_from("https://127.0.0.1:8443", false), "forbidden_origin");
+  EXPECT_EQ(request_from("http://127.0.0.1:8443", true), "forbidden_origin");
+}
+
 TEST(PublishPolicy, CrossSiteFetchesWithoutOriginAreForbidden) {
   Config config;
   EXPECT_EQ(verdict(config, {{http::field::sec_fetch_site, "cross-site"}}), "forbidden_origin");

@@ -463,6 +463,32 @@ TEST_F(ConfigLoaderTest, ChecksOfTheFinalValuesNameTheSourceThatGaveThem) {
   EXPECT_EQ(error_of(file).source(), file + ":2:10");
 }
 
+TEST_F(ConfigLoaderTest, TlsSettingsAndTheirChecks) {
+  Config config = load_config(toml_file("[tls]\nmin_version = \"1.3\"\n"), {});
+  EXPECT_EQ(config.tls_min_version, "1.3");
+  EXPECT_TRUE(config.tls_cert.empty());
+  struct Case {
+    ConfigOverrides flags;
+    std::string key;
+    std::string problem;
+  };
+  const std::vector<Case> cases = {
+      {{{"tls.min_version", "1.1"}}, "tls.min_version", "expected \"1.2\" or \"1.3\", got \"1.1\""},
+      {{{"tls.cert", "cert.pem"}}, "tls.cert", "needs tls.key too"},
+      {{{"tls.key", "key.pem"}}, "tls.key", "needs tls.cert too"},
+      {{{"tls.listen", "127.0.0.1:8443"}}, "tls.listen", "needs tls.cert and tls.key"},
+      {{{"tls.cert", "/nonexistent/cert.pem"}, {"tls.key", "/nonexistent/key.pem"}},
+       "tls.cert",
+       "/nonexistent/cert.pem: cannot read it: No such file or directory"},
+  };
+  for (const auto& c : cases) {
+    ConfigError error = error_of("", c.flags);
+    EXPECT_EQ(error.source(), "command line");
+    EXPECT_EQ(error.key(), c.key);
+    EXPECT_EQ(error.problem(), c.problem);
+  }
+}
+
 TEST_F(ConfigLoaderTest, EveryDocumentedLogLevelIsAccepted) {
   for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"})
     EXPECT_EQ(load_config("", {{"log.level", level}}).log_level, level);

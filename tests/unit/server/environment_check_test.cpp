@@ -34,7 +34,7 @@ TEST(EnvironmentCheck, UnknownNamesSortedWithTheirSuggestion) {
   EXPECT_EQ(unknown[3].name, "HERALD_HISTROY_SIZE");
   EXPECT_EQ(unknown[3].suggestion, "HERALD_HISTORY_SIZE");
   EXPECT_EQ(unknown[4].name, "HERALD_LISTEN");
-  EXPECT_EQ(unknown[4].suggestion, "HERALD_SERVER_LISTEN") << "a key written without its section";
+  EXPECT_EQ(unknown[4].suggestion, std::nullopt) << "server and tls both have listen";
   EXPECT_EQ(unknown[5].name, "HERALD_MAX_CHANNELS");
   EXPECT_EQ(unknown[5].suggestion, std::nullopt) << "history, sse and ws all have max_channels";
   EXPECT_EQ(unknown[6].name, "HERALD_SERVER_LISTN");
@@ -45,6 +45,12 @@ TEST(EnvironmentCheck, EachVariableOnce) {
   auto unknown = unknown_in({"HERALD_X=1"});
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_EQ(unknown[0].name, "HERALD_X");
+}
+
+TEST(EnvironmentCheck, AKeyWithoutItsSectionGetsTheOnlySectionThatHasIt) {
+  auto unknown = unknown_in({"HERALD_WORKERS=2"});
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0].suggestion, "HERALD_SERVER_WORKERS");
 }
 
 }  // namespace
