@@ -25,7 +25,7 @@ fi
 echo "== sanitizer build (ASan + UBSan, clang, build-asan/)"
 CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_FUZZ=ON \
   -DHERALD_BUILD_TESTS=ON >/dev/null
-cmake --build build-asan --parallel "$(nproc)"
+cmake --build build-asan --parallel "$(nproc)" --target herald herald_tests herald_fuzzers
 
 # Every sanitized process writes its reports here (herald's children of the integration tests too, whose
 # output the tests do not show); any report fails the run.
