@@ -10,6 +10,7 @@ build_packages=(
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev curl nodejs npm chromium redis-server
+  clang libclang-rt-14-dev  # the sanitizer build and the fuzz targets (docs/testing.md)
 )
 
 wanted=("${build_packages[@]}")

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: unit tests (GoogleTest through ctest) and integration tests
-# (the real binary driven by curl, Node's eventsource and Chromium through playwright-core).
+# (the real binary driven by curl, Node's eventsource and Chromium through playwright-core); then the
+# same tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/, clang) and a
+# short run of every fuzz target (docs/testing.md). HERALD_SKIP_SANITIZERS=1 skips the sanitized part
+# for quick local runs (CI always runs it); HERALD_FUZZ_SECONDS sets the fuzz time per target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -11,6 +14,42 @@ echo "== unit tests"
 (cd build && ctest --output-on-failure --timeout 120 --no-tests=error)
 
 echo "== integration tests"
-cd tests/integration
-npm ci --no-audit --no-fund --loglevel=error
-HERALD_BIN="$PWD/../../build/herald" npm test
+(cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/integration && HERALD_BIN="$PWD/../../build/herald" npm test)
+
+if [[ "${HERALD_SKIP_SANITIZERS:-0}" == 1 ]]; then
+  echo "== sanitizer build, tests and fuzzing skipped (HERALD_SKIP_SANITIZERS=1)"
+  exit 0
+fi
+
+echo "== sanitizer build (ASan + UBSan, clang, build-asan/)"
+CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHERALD_FUZZ=ON \
+  -DHERALD_BUILD_TESTS=ON >/dev/null
+cmake --build build-asan --parallel "$(nproc)" --target herald herald_tests herald_fuzzers
+
+# Every sanitized process writes its reports here (herald's children of the integration tests too, whose
+# output the tests do not show); any report fails the run.
+reports="$PWD/build-asan/sanitizer-reports"
+rm -rf "$reports"
+mkdir -p "$reports"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$reports/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+check_reports() {
+  if compgen -G "$reports/*" >/dev/null; then
+    echo "sanitizer reports after the $1:" >&2
+    head -n 60 "$reports"/* >&2
+    exit 1
+  fi
+}
+
+echo "== unit tests (sanitized)"
+(cd build-asan && ctest --output-on-failure --timeout 300 --no-tests=error) || { check_reports "unit tests"; exit 1; }
+check_reports "unit tests"
+
+echo "== integration tests (sanitized)"
+(cd tests/integration && HERALD_BIN="$PWD/../../build-asan/herald" npm test) ||
+  { check_reports "integration tests"; exit 1; }
+check_reports "integration tests"
+
+echo "== fuzz smoke runs (${HERALD_FUZZ_SECONDS:-20} s per target)"
+ASAN_OPTIONS= UBSAN_OPTIONS= scripts/fuzz.sh --build-dir build-asan --seconds "${HERALD_FUZZ_SECONDS:-20}"

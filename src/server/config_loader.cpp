@@ -169,8 +169,7 @@ std::string read_file(const std::string& path) {
   return content.str();
 }
 
-toml::table parse_toml(const std::string& path) {
-  std::string text = read_file(path);
+toml::table parse_toml(std::string_view text, const std::string& path) {
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& error) {
@@ -292,8 +291,9 @@ void apply_api_keys(Config& config, const std::string& path, const toml::node& n
   }
 }
 
-void apply_file(Config& config, Origins& origins, const std::string& path) {
-  toml::table root = parse_toml(path);
+// The settings of TOML `text`, read from the file `path`.
+void apply_toml(Config& config, Origins& origins, std::string_view text, const std::string& path) {
+  toml::table root = parse_toml(text, path);
   const auto sections = section_names();
   for (const auto& [name, node] : in_file_order(root)) {
     std::string section(name->str());
@@ -436,9 +436,17 @@ std::string environment_variable(std::string_view key) {
 Config load_config(const std::string& toml_path, const ConfigOverrides& flag_overrides) {
   Config config;
   Origins origins;
-  if (!toml_path.empty()) apply_file(config, origins, toml_path);
+  if (!toml_path.empty()) apply_toml(config, origins, read_file(toml_path), toml_path);
   apply_environment(config, origins);
   apply_flags(config, origins, flag_overrides);
+  validate(config, origins);
+  return config;
+}
+
+Config load_config_text(std::string_view toml_text, const std::string& source_name) {
+  Config config;
+  Origins origins;
+  apply_toml(config, origins, toml_text, source_name);
   validate(config, origins);
   return config;
 }

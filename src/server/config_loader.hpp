@@ -18,6 +18,10 @@ using ConfigOverrides = std::map<std::string, std::string>;
 // flags, and checks the result. Throws ConfigError for the first problem found.
 Config load_config(const std::string& toml_path, const ConfigOverrides& flag_overrides);
 
+// The configuration from TOML text alone (defaults, then the text; no environment, no flags), checked as
+// load_config checks it. `source_name` stands for the file in messages. Throws ConfigError.
+Config load_config_text(std::string_view toml_text, const std::string& source_name);
+
 // Every "section.key", in the order of docs/configuration.md.
 std::vector<std::string> setting_keys();
 

@@ -67,7 +67,7 @@ class Session final : public StreamConnection<Stream>,
     this->flush();  // replies leave at once
   }
 
-  void on_stream_tick(Clock::time_point now) override {
+  void on_stream_tick(typename Clock::time_point now) override {
     client_.release_retired();
     const Config& config = worker_.config();
     if (now - last_received_ > config.ws_idle_timeout) return fail(close_code::going_away, "idle timeout");
@@ -161,8 +161,8 @@ class Session final : public StreamConnection<Stream>,
   int deflate_window_bits_;
   MessageReader reader_;
   ClientSession client_;
-  Clock::time_point last_received_;
-  Clock::time_point last_ping_;
+  typename Clock::time_point last_received_;
+  typename Clock::time_point last_ping_;
   bool peer_sent_close_ = false;
 };
 

@@ -97,6 +97,15 @@ double seconds_since_epoch(Clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
 }
 
+// The time `seconds` after 1970. One beyond the clock's range (system_clock counts nanoseconds in 64 bits:
+// until 2262) is the clock's last time point: tokens meant never to expire often say "exp": 9999999999.
+Clock::time_point time_after_epoch(double seconds) {
+  const double last = std::chrono::duration<double>(Clock::time_point::max().time_since_epoch()).count();
+  if (seconds >= last - 1) return Clock::time_point::max();
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds)));
+}
+
 std::optional<JwtRefusal> check_times(const json::object& claims, Clock::time_point now,
                                       std::chrono::seconds leeway, JwtClaims& out) {
   bool bad = false;
@@ -109,10 +118,7 @@ std::optional<JwtRefusal> check_times(const json::object& claims, Clock::time_po
   if (exp && t >= *exp + slack) return JwtRefusal{true, "the token has expired"};
   if (nbf && t + slack < *nbf) return refuse("the token is not valid yet (\"nbf\")");
   if (iat && t + slack < *iat) return refuse("the token was issued in the future (\"iat\")");
-  if (exp) {
-    auto since_epoch = std::chrono::duration<double>(*exp + slack);
-    out.expires_at = Clock::time_point(std::chrono::duration_cast<Clock::duration>(since_epoch));
-  }
+  if (exp) out.expires_at = time_after_epoch(*exp + slack);
   return std::nullopt;
 }
 

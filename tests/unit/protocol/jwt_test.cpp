@@ -171,6 +171,18 @@ TEST(Jwt, ExpiredTokenIsRefusedAsExpiredAfterTheLeeway) {
   EXPECT_TRUE(std::get<JwtRefusal>(result).expired);
 }
 
+TEST(Jwt, AnExpiryBeyondTheClocksRangeNeverComes) {
+  JwtKey key = JwtKey::hmac("s3cret");
+  auto verifier = verifier_with({key});
+  for (double exp : {9'999'999'999.0, 1e300}) {  // year 2286 (past system_clock's 2262), and beyond
+    auto result = verifier.verify(mint_jwt(key, claims({{"exp", exp}})), at(kNow));
+    ASSERT_TRUE(std::holds_alternative<JwtClaims>(result)) << exp;
+    const auto& expires_at = std::get<JwtClaims>(result).expires_at;
+    ASSERT_TRUE(expires_at);
+    EXPECT_EQ(*expires_at, Clock::time_point::max()) << exp;
+  }
+}
+
 TEST(Jwt, NotYetValidAndIssuedInTheFutureAreRefused) {
   JwtKey key = JwtKey::hmac("s3cret");
   auto verifier = verifier_with({key});

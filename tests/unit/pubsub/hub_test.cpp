@@ -41,7 +41,7 @@ class ScriptedEngine final : public Engine, public EngineEvents {
   }
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override {
     ++watches;
-    inner_.watch(worker, channel, [this](WatchOutcome) {});
+    inner_.watch(worker, channel, [](WatchOutcome) {});
     held_.push_back(std::move(done));
   }
   void unwatch(WorkerId worker, std::string channel) override {

@@ -499,5 +499,21 @@ TEST_F(ConfigLoaderTest, ListenAddressForms) {
     EXPECT_EQ(load_config("", {{"server.listen", address}}).listen, address);
 }
 
+TEST_F(ConfigLoaderTest, TextIsLoadedLikeAFileWithoutEnvironmentOrFlags) {
+  set_env("HERALD_SERVER_WORKERS", "7");
+  Config config =
+      load_config_text("[server]\nlisten = \"127.0.0.1:9001\"\n[ws]\ndeflate = true\n", "text.toml");
+  EXPECT_EQ(config.listen, "127.0.0.1:9001");
+  EXPECT_TRUE(config.ws_deflate);
+  EXPECT_EQ(config.workers, Config{}.workers) << "the environment is not read";
+  try {
+    load_config_text("[log]\nformat = \"xml\"\n", "text.toml");
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(error.source(), "text.toml:2:10");
+    EXPECT_EQ(error.key(), "log.format");
+  }
+}
+
 }  // namespace
 }  // namespace herald
