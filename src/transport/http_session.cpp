@@ -258,14 +258,6 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
                                request.path() + " (http.cors_origins)"});
   }
 
-  // The CORS header lines of the SSE response, when the request's origin may read it.
-  std::string sse_cors_headers() const {
-    if (!cors_) return {};
-    std::string lines = "Access-Control-Allow-Origin: " + cors_->origin + "\r\n";
-    if (cors_->credentials) lines += "Access-Control-Allow-Credentials: true\r\n";
-    return lines + "Vary: Origin\r\n";
-  }
-
   static HttpResponse method_not_allowed(const HttpRequest& request, const RouteMatch& match) {
     auto response = error_response({http::status::method_not_allowed, "method_not_allowed",
                                     "use " + std::string(match.allow) + " for " + request.path()});
@@ -282,7 +274,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     auto admitted = access_.admit_subscriber(request, sse.channels);
     if (auto* refusal = std::get_if<ApiError>(&admitted)) return refusal_response(*refusal);
     if (const auto& token = std::get<Identity>(admitted).token) sse.token_expires = token->expires_at;
-    sse.extra_headers = sse_cors_headers();
+    if (cors_) sse.extra_headers = cors_header_lines(*cors_);
     worker_.metrics().http_response(200);
     handed_over_ = true;
     start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_),

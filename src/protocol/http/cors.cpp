@@ -2,6 +2,8 @@
 #include "protocol/http/cors.hpp"
 
 #include <boost/beast/core/string.hpp>
+#include <utility>
+#include <vector>
 
 namespace herald {
 
@@ -21,10 +23,31 @@ std::optional<CorsGrant> cors_grant(const std::vector<std::string>& allowed, std
   return std::nullopt;
 }
 
+namespace {
+
+std::vector<std::pair<http::field, std::string_view>> cors_headers(const CorsGrant& grant) {
+  std::vector<std::pair<http::field, std::string_view>> headers{
+      {http::field::access_control_allow_origin, grant.origin}};
+  if (grant.credentials) headers.emplace_back(http::field::access_control_allow_credentials, "true");
+  headers.emplace_back(http::field::vary, "Origin");
+  return headers;
+}
+
+}  // namespace
+
 void apply_cors(HttpResponse& response, const CorsGrant& grant) {
-  response.set(http::field::access_control_allow_origin, grant.origin);
-  if (grant.credentials) response.set(http::field::access_control_allow_credentials, "true");
-  response.set(http::field::vary, "Origin");
+  for (const auto& [field, value] : cors_headers(grant)) response.set(field, value);
+}
+
+std::string cors_header_lines(const CorsGrant& grant) {
+  std::string lines;
+  for (const auto& [field, value] : cors_headers(grant)) {
+    lines += http::to_string(field);
+    lines += ": ";
+    lines += value;
+    lines += "\r\n";
+  }
+  return lines;
 }
 
 bool is_preflight(const HttpRequest& request) {

@@ -27,6 +27,8 @@ std::optional<CorsGrant> cors_grant(const std::vector<std::string>& allowed, std
 
 // Adds the grant's headers to `response` (and Vary: Origin).
 void apply_cors(HttpResponse& response, const CorsGrant& grant);
+// The same headers as raw lines ("Name: value\r\n" each), for a response head written by hand (SSE).
+std::string cors_header_lines(const CorsGrant& grant);
 
 // Whether `request` is a CORS preflight: OPTIONS with Origin and Access-Control-Request-Method.
 bool is_preflight(const HttpRequest& request);

@@ -53,5 +53,13 @@ TEST(Cors, PreflightNamesMethodsHeadersAndMaxAge) {
   EXPECT_EQ(plain.count(http::field::access_control_allow_credentials), 0u);
 }
 
+TEST(Cors, HeaderLinesForAHandWrittenHeadMatchTheResponseHeaders) {
+  EXPECT_EQ(cors_header_lines({"https://a.example", true}),
+            "Access-Control-Allow-Origin: https://a.example\r\nAccess-Control-Allow-Credentials: true\r\n"
+            "Vary: Origin\r\n");
+  EXPECT_EQ(cors_header_lines({"https://b.example", false}),
+            "Access-Control-Allow-Origin: https://b.example\r\nVary: Origin\r\n");
+}
+
 }  // namespace
 }  // namespace herald
