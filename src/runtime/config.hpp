@@ -13,6 +13,11 @@ namespace herald {
 using Seconds = std::chrono::duration<double>;
 using Milliseconds = std::chrono::duration<double, std::milli>;
 
+// A rate, in events per second; 0: no limit.
+struct Rate {
+  double per_second = 0;
+};
+
 // [[namespace]]: settings for the channels whose names start with `prefix` (the longest prefix wins).
 struct Namespace {
   std::string prefix;
@@ -45,9 +50,10 @@ struct Config {
   Seconds header_timeout{10};
   Seconds idle_timeout{60};
   std::size_t max_body_bytes = 1 << 20;
-  std::string web_root;                   // empty: the pages built into the binary
-  bool web_root_follow_symlinks = false;  // serve files whose real path is outside web_root
-  std::vector<std::string> cors_origins;  // pages of these origins may read the API and SSE; "*": any
+  std::string web_root;                      // empty: the pages built into the binary
+  bool web_root_follow_symlinks = false;     // serve files whose real path is outside web_root
+  std::vector<std::string> cors_origins;     // pages of these origins may read the API and SSE; "*": any
+  std::vector<std::string> trusted_proxies;  // addresses or CIDR ranges whose X-Forwarded-For is believed
   // [publish]
   std::string api_key;
   std::size_t max_message_bytes = 64 * 1024;
@@ -99,6 +105,16 @@ struct Config {
   bool ws_echo = false;
   // [limits]
   std::size_t queue_bytes = 1 << 20;
+  // Per client address (IPv6: per limits.ipv6_prefix network); 0: no limit. A burst of 0 is one second's
+  // worth of the rate.
+  std::size_t connections_per_ip = 0;  // open at once
+  Rate connection_rate_per_ip;         // new connections
+  std::size_t connection_burst_per_ip = 0;
+  Rate publish_rate_per_ip;  // publishes without an API key (HTTP and WebSocket)
+  std::size_t publish_burst_per_ip = 0;
+  Rate command_rate_per_ip;  // WebSocket commands; HTTP history, long poll and SSE requests
+  std::size_t command_burst_per_ip = 0;
+  unsigned ipv6_prefix = 64;
   // [log]
   std::string log_format = "text";
   std::string log_level = "info";

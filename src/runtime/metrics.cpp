@@ -60,6 +60,13 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, const
     out += fmt::format("herald_http_requests_total{{code=\"{}\"}} {}\n", classes[c],
                        sum(shards, [&](const MetricsShard& s) { return load(s.http_responses_[c]); }));
 
+  header(out, "herald_client_limit_refusals_total", "counter",
+         "Connections, publishes and commands refused by a per-address limit (limits.*_per_ip).");
+  for (std::size_t l = 0; l < static_cast<std::size_t>(ClientLimit::count); ++l)
+    out += fmt::format("herald_client_limit_refusals_total{{limit=\"{}\"}} {}\n",
+                       limit_name(static_cast<ClientLimit>(l)),
+                       sum(shards, [&](const MetricsShard& s) { return load(s.client_limited_[l]); }));
+
   std::vector<const prometheus::Histogram*> publish_parts;
   for (const auto* shard : shards) publish_parts.push_back(&shard->publish_durations_);
   prometheus::Histogram::write(out, "herald_publish_duration_seconds",

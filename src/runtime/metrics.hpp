@@ -9,6 +9,7 @@
 
 #include "engine/engine.hpp"
 #include "protocol/prometheus.hpp"
+#include "runtime/client_limits.hpp"
 
 namespace herald {
 
@@ -25,6 +26,7 @@ class MetricsShard {
   void slow_consumer() { add(slow_consumers_, 1); }
   void http_response(unsigned status);
   void publish_duration(double seconds) { publish_durations_.observe(seconds); }
+  void client_limited(ClientLimit limit) { add(client_limited_[index(limit)], 1); }
 
  private:
   friend std::string render_metrics(const std::vector<const MetricsShard*>&, const Engine&, std::uint64_t);
@@ -44,6 +46,7 @@ class MetricsShard {
   std::atomic<std::uint64_t> slow_consumers_{0};
   std::array<std::atomic<std::uint64_t>, 3> http_responses_{};  // 2xx (and 1xx/3xx), 4xx, 5xx
   prometheus::Histogram publish_durations_;
+  std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(ClientLimit::count)> client_limited_{};
 };
 
 // Prometheus text exposition of all shards, the engine's figures and the messages the feeds repaired.

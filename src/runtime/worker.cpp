@@ -7,6 +7,23 @@
 
 namespace herald {
 
+namespace {
+
+std::vector<AddressRange> parse_ranges(const std::vector<std::string>& texts) {
+  std::vector<AddressRange> ranges;
+  for (const auto& text : texts)
+    if (auto range = AddressRange::parse(text)) ranges.push_back(*range);  // the loader checked them
+  return ranges;
+}
+
+// How often the first worker lets the per-address table forget clients that left.
+constexpr auto kClientSweepInterval = std::chrono::seconds(10);
+
+}  // namespace
+
+ServerState::ServerState(const Config& c)
+    : config(c), trusted_proxies(parse_ranges(c.trusted_proxies)), client_limits(c) {}
+
 Worker::Worker(WorkerId id, ServerState& state) : id_(id), state_(state) {}
 
 Worker::~Worker() { join(); }
@@ -36,6 +53,10 @@ void Worker::schedule_tick() {
     auto now = std::chrono::steady_clock::now();
     connections_.for_each([now](Connection& c) { c.on_tick(now); });
     if (hub_) hub_->tick(now);
+    if (id_ == 0 && now - last_client_sweep_ >= kClientSweepInterval) {
+      last_client_sweep_ = now;
+      state_.client_limits.sweep(ClientLimits::now());
+    }
     schedule_tick();
   });
 }

@@ -11,7 +11,9 @@
 #include <optional>
 #include <thread>
 
+#include "protocol/net/address_range.hpp"
 #include "pubsub/hub.hpp"
+#include "runtime/client_limits.hpp"
 #include "runtime/config.hpp"
 #include "runtime/connection.hpp"
 #include "runtime/metrics.hpp"
@@ -29,8 +31,10 @@ class Flushable {
 
 // What all workers share: settings, the engine and the server-wide counters.
 struct ServerState {
-  explicit ServerState(const Config& c) : config(c) {}
+  explicit ServerState(const Config& c);
   const Config& config;
+  std::vector<AddressRange> trusted_proxies;  // http.trusted_proxies
+  ClientLimits client_limits;
   Engine* engine = nullptr;
   std::atomic<bool> shutting_down{false};
   std::atomic<std::size_t> open_connections{0};
@@ -90,6 +94,7 @@ class Worker {
   boost::asio::steady_timer cork_timer_{context_};
   std::chrono::steady_clock::time_point last_pass_end_{};
   std::size_t last_pass_size_ = 0;
+  std::chrono::steady_clock::time_point last_client_sweep_{};
   std::thread thread_;
 };
 

@@ -19,6 +19,7 @@
 #include "engine/engine_factory.hpp"
 #include "engine/redis/redis_endpoint.hpp"
 #include "protocol/jwt/jwt_key.hpp"
+#include "protocol/net/address_range.hpp"
 #include "runtime/tls_context.hpp"
 #include "server/closest_name.hpp"
 #include "server/listen_address.hpp"
@@ -29,8 +30,9 @@ namespace herald {
 namespace {
 
 using Strings = std::vector<std::string>;
-using Field = std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*,
-                           Seconds Config::*, Milliseconds Config::*, bool Config::*, Strings Config::*>;
+using Field =
+    std::variant<std::string Config::*, std::size_t Config::*, unsigned Config::*, Seconds Config::*,
+                 Milliseconds Config::*, bool Config::*, Strings Config::*, Rate Config::*>;
 
 const std::vector<std::pair<std::string, Field>>& fields() {
   static const std::vector<std::pair<std::string, Field>> table = {
@@ -50,6 +52,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"http.web_root", &Config::web_root},
       {"http.web_root_follow_symlinks", &Config::web_root_follow_symlinks},
       {"http.cors_origins", &Config::cors_origins},
+      {"http.trusted_proxies", &Config::trusted_proxies},
       {"publish.api_key", &Config::api_key},
       {"publish.max_message_bytes", &Config::max_message_bytes},
       {"publish.idempotency_window", &Config::idempotency_window},
@@ -89,6 +92,14 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"ws.deflate", &Config::ws_deflate},
       {"ws.echo", &Config::ws_echo},
       {"limits.queue_bytes", &Config::queue_bytes},
+      {"limits.connections_per_ip", &Config::connections_per_ip},
+      {"limits.connection_rate_per_ip", &Config::connection_rate_per_ip},
+      {"limits.connection_burst_per_ip", &Config::connection_burst_per_ip},
+      {"limits.publish_rate_per_ip", &Config::publish_rate_per_ip},
+      {"limits.publish_burst_per_ip", &Config::publish_burst_per_ip},
+      {"limits.command_rate_per_ip", &Config::command_rate_per_ip},
+      {"limits.command_burst_per_ip", &Config::command_burst_per_ip},
+      {"limits.ipv6_prefix", &Config::ipv6_prefix},
       {"log.format", &Config::log_format},
       {"log.level", &Config::log_level},
   };
@@ -413,6 +424,11 @@ void validate(const Config& config, const Origins& origins) {
   if (config.engine_type == "redis") validate_redis(config, check);
   validate_auth(config, check);
   validate_tls(config, check);
+  for (const auto& proxy : config.trusted_proxies)
+    check(AddressRange::parse(proxy).has_value(), "http.trusted_proxies",
+          quoted(proxy) + " is not an IP address or CIDR range (such as 10.0.0.0/8 or fd00::/8)");
+  check(config.ipv6_prefix >= 1 && config.ipv6_prefix <= 128, "limits.ipv6_prefix",
+        "must be from 1 to 128 (bits of an IPv6 address that name one client)");
   check(config.history_size > 0, "history.size", "must be at least 1");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");

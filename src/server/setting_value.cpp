@@ -103,9 +103,30 @@ Duration duration_from_toml(const toml::node& node, const ValueOrigin& origin) {
   return checked_duration<Duration>(*number, describe(node), origin);
 }
 
+// A rate (per second): a finite non-negative number; `shown` is the value as the user wrote it.
+Rate checked_rate(std::optional<double> number, const std::string& shown, const ValueOrigin& origin) {
+  if (!number || !std::isfinite(*number) || *number < 0)
+    fail(origin, "expected a non-negative number (per second), got " + shown);
+  return Rate{*number};
+}
+
 }  // namespace
 
 void read_text(const std::string& text, std::string& value, const ValueOrigin&) { value = text; }
+
+void read_text(const std::string& text, Rate& value, const ValueOrigin& origin) {
+  double number = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  bool whole = error == std::errc{} && end == text.data() + text.size() && !text.empty();
+  value = checked_rate(whole ? std::optional<double>(number) : std::nullopt, quoted(text), origin);
+}
+
+void read_toml(const toml::node& node, Rate& value, const ValueOrigin& origin) {
+  std::optional<double> number;
+  if (node.is_integer()) number = static_cast<double>(node.as_integer()->get());
+  if (node.is_floating_point()) number = node.as_floating_point()->get();
+  value = checked_rate(number, describe(node), origin);
+}
 
 void read_text(const std::string& text, bool& value, const ValueOrigin& origin) {
   if (text == "true" || text == "1" || text == "yes" || text == "on")

@@ -16,7 +16,7 @@ struct ValueOrigin {
   std::string key;
 };
 
-// From text: integers in decimal digits, durations as decimal numbers, booleans as true/1/yes/on or
+// From text: integers in decimal digits, durations and rates as decimal numbers, booleans as true/1/yes/on or
 // false/0/no/off, arrays as comma-separated items.
 void read_text(const std::string& text, std::string& value, const ValueOrigin& origin);
 void read_text(const std::string& text, bool& value, const ValueOrigin& origin);
@@ -25,6 +25,7 @@ void read_text(const std::string& text, std::size_t& value, const ValueOrigin& o
 void read_text(const std::string& text, Seconds& value, const ValueOrigin& origin);
 void read_text(const std::string& text, Milliseconds& value, const ValueOrigin& origin);
 void read_text(const std::string& text, std::vector<std::string>& value, const ValueOrigin& origin);
+void read_text(const std::string& text, Rate& value, const ValueOrigin& origin);
 
 // From a TOML value of the matching type; a duration may be an integer or a float.
 void read_toml(const toml::node& node, std::string& value, const ValueOrigin& origin);
@@ -34,5 +35,6 @@ void read_toml(const toml::node& node, std::size_t& value, const ValueOrigin& or
 void read_toml(const toml::node& node, Seconds& value, const ValueOrigin& origin);
 void read_toml(const toml::node& node, Milliseconds& value, const ValueOrigin& origin);
 void read_toml(const toml::node& node, std::vector<std::string>& value, const ValueOrigin& origin);
+void read_toml(const toml::node& node, Rate& value, const ValueOrigin& origin);
 
 }  // namespace herald

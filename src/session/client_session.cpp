@@ -15,8 +15,13 @@ void ClientSession::run(std::string_view text) {
   if (ended_) return;
   PublishLimits limits{worker_.config().max_message_bytes, 1};
   auto parsed = parse_command(text, limits);
-  if (auto* error = std::get_if<CommandError>(&parsed)) return reply_error(error->id, error->error);
+  if (auto* error = std::get_if<CommandError>(&parsed)) {
+    auto refusal = rates_.command();  // answering costs as much as a command
+    return reply_error(error->id, refusal ? *refusal : error->error);
+  }
   Command& command = std::get<Command>(parsed);
+  auto refusal = command.op == Op::publish ? rates_.publish() : rates_.command();
+  if (refusal) return reply_error(command.id, *refusal);
   switch (command.op) {
     case Op::ping:
       return output_.send_text(ok_reply(command.id));

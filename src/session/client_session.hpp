@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "auth/access.hpp"
+#include "auth/client_rates.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "runtime/worker.hpp"
@@ -36,8 +37,10 @@ class ClientOutput {
 class ClientSession final : public FeedSink {
  public:
   // `identity` is who the client is at connect (anonymous, or its token); `refresh` may change it.
-  ClientSession(Worker& worker, ClientOutput& output, const Access& access, Identity identity)
-      : worker_(worker), output_(output), access_(access), identity_(std::move(identity)) {}
+  // `rates`: the client address's command and publish budgets (limits.*_per_ip).
+  ClientSession(Worker& worker, ClientOutput& output, const Access& access, Identity identity,
+                ClientRates rates = {})
+      : worker_(worker), output_(output), access_(access), identity_(std::move(identity)), rates_(rates) {}
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
 
@@ -82,6 +85,7 @@ class ClientSession final : public FeedSink {
   ClientOutput& output_;
   const Access& access_;
   Identity identity_;
+  ClientRates rates_;
   Subscriptions subscriptions_;
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   bool ended_ = false;

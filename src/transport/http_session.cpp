@@ -12,9 +12,11 @@
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
 
+#include "auth/client_rates.hpp"
 #include "auth/publish_policy.hpp"
 #include "protocol/http/api_error.hpp"
 #include "protocol/http/cors.hpp"
+#include "protocol/http/forwarded_for.hpp"
 #include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
 #include "protocol/ws/handshake.hpp"
@@ -78,6 +80,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   using Parser = http::request_parser<http::string_body>;
 
   awaitable<void> run(std::shared_ptr<HttpSession> /* keeps the session alive */) {
+    boost::system::error_code ignored;
+    peer_ = unmapped(socket_of(stream_).remote_endpoint(ignored).address());
+    peer_is_proxy_ = contains_any(worker_.state().trusted_proxies, peer_);
+    if (!peer_is_proxy_) admit_client(peer_);  // behind a proxy: once the request says who it is for
     if constexpr (is_tls_stream<Stream>) {
       if (!co_await handshake()) co_return close_gracefully();
     }
@@ -169,16 +175,38 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
       co_return std::nullopt;
     }
-    if (first) {  // the peer does not change: ask the kernel once per connection
-      boost::system::error_code ignored;
-      remote_ = socket_of(stream_).remote_endpoint(ignored).address();
-    }
-    auto request = HttpRequest::from(parser.release(), remote_, is_tls_stream<Stream>);
+    auto request = HttpRequest::from(parser.release(), client_of(parser.get()), is_tls_stream<Stream>);
     if (!request) {
       auto answer = error_response({http::status::bad_request, "bad_request", "invalid request target"});
       co_await send(std::move(answer), false);
     }
     co_return request;
+  }
+
+  // Who a request is from: the peer, or for a trusted proxy the client its X-Forwarded-For names (then
+  // counted against that client's per-address limits from this request on).
+  asio::ip::address client_of(const http::request<http::string_body>& message) {
+    if (!peer_is_proxy_) return peer_;
+    std::string forwarded;
+    auto [line, end] = message.equal_range("X-Forwarded-For");
+    for (; line != end; ++line) forwarded += (forwarded.empty() ? "" : ",") + std::string(line->value());
+    auto client = client_address(peer_, forwarded, worker_.state().trusted_proxies);
+    if (!slot_.client().holds(worker_.state().client_limits.key_of(client))) admit_client(client);
+    return client;
+  }
+
+  // Counts this connection against `client`'s per-address connection limits, or notes the refusal that
+  // the next request gets.
+  void admit_client(const asio::ip::address& client) {
+    auto& limits = worker_.state().client_limits;
+    if (!limits.limits_connections()) return;
+    auto admitted = limits.admit(limits.key_of(client), ClientLimits::now());
+    if (auto* refusal = std::get_if<LimitRefusal>(&admitted)) {
+      worker_.metrics().client_limited(refusal->limit);
+      refused_ = *refusal;
+      return;
+    }
+    slot_.hold_client(std::get<ClientTicket>(std::move(admitted)));
   }
 
   // The answer to a request that could not be read, if it deserves one.
@@ -207,6 +235,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     cors_.reset();
     if (is_cors_route(match.route))
       cors_ = cors_grant(worker_.config().cors_origins, request.header(http::field::origin));
+    if (auto refusal = limit_refusal(request, match)) {  // a refused connection closes after the answer
+      co_return co_await send(std::move(*refusal), keep_alive && !refused_, &request);
+    }
     if (is_preflight(request) && is_cors_route(match.route)) {
       auto answer = cors_ ? preflight_response(*cors_, match.allow) : cors_refusal(request);
       co_return co_await send(std::move(answer), keep_alive, &request);
@@ -233,6 +264,17 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       response = immediate_response(request, match.route);
     }
     co_return co_await send(std::move(*response), keep_alive, &request);
+  }
+
+  // The answer when a per-address limit refuses `request`: its connection was refused (limits on
+  // connections), or it is a command (history, long poll, SSE) over the client's command budget.
+  std::optional<HttpResponse> limit_refusal(const HttpRequest& request, const RouteMatch& match) {
+    if (refused_) return error_response(limit_error(worker_.config(), *refused_));
+    bool command =
+        match.route == Route::history || match.route == Route::longpoll || match.route == Route::sse;
+    if (!command || !match.method_allowed || is_preflight(request)) return std::nullopt;
+    if (auto refusal = ClientRates(worker_, request.remote()).command()) return error_response(*refusal);
+    return std::nullopt;
   }
 
   HttpResponse immediate_response(const HttpRequest& request, Route route) {
@@ -300,6 +342,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     options.handshake_response = std::move(accepted.response);
     options.received = beast::buffers_to_string(buffer_.data());
     options.access = &access_;
+    options.rates = ClientRates(worker_, request.remote());
     if (auto* identity = std::get_if<Identity>(&identified))
       options.identity = std::move(*identity);
     else
@@ -344,7 +387,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   ConnectionSlot slot_;
   const Access& access_;
   beast::flat_buffer buffer_;
-  asio::ip::address remote_;
+  asio::ip::address peer_;
+  bool peer_is_proxy_ = false;           // http.trusted_proxies: X-Forwarded-For names the client
+  std::optional<LimitRefusal> refused_;  // a per-address connection limit refused this connection
   std::shared_ptr<LongPollWait> long_poll_;
   std::optional<CorsGrant> cors_;  // the current request's, when its origin may read the answer
   bool waiting_for_request_ = false;

@@ -4,6 +4,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
+#include "auth/api_keys.hpp"
+#include "auth/client_rates.hpp"
 #include "auth/publish_policy.hpp"
 #include "engine/engine_async.hpp"
 #include "protocol/http/publish_api.hpp"
@@ -49,6 +51,11 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access& acces
   const Identity& identity = std::get<Identity>(identified);
   if (identity.anonymous()) {  // the publish API's rules: an API key, or loopback
     if (auto refusal = check_http_publisher(worker.config(), request)) co_return refusal_response(*refusal);
+  }
+  // A caller with an API key is a trusted backend; anyone else draws on its address's publish budget.
+  bool by_api_key = identity.anonymous() && has_api_key(worker.config(), KeyScope::publish);
+  if (!by_api_key) {
+    if (auto refusal = ClientRates(worker, request.remote()).publish()) co_return error_response(*refusal);
   }
   if (worker.state().shutting_down) co_return error_response(shutting_down_error());
   auto parsed = parse_request(worker.config(), request);

@@ -29,7 +29,7 @@ class Session final : public StreamConnection<Stream>,
         deflate_(options.deflate),
         deflate_window_bits_(options.deflate_window_bits),
         reader_({worker.config().ws_max_message_bytes, options.deflate}),
-        client_(worker, *this, *options.access, options.identity),
+        client_(worker, *this, *options.access, options.identity, options.rates),
         last_received_(Clock::now()),
         last_ping_(last_received_) {}
 

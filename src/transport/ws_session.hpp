@@ -6,6 +6,7 @@
 #include <string>
 
 #include "auth/access.hpp"
+#include "auth/client_rates.hpp"
 #include "protocol/ws/deflate.hpp"
 #include "runtime/connection_slot.hpp"
 #include "runtime/worker.hpp"
@@ -22,6 +23,7 @@ struct SessionOptions {
   std::string received;                      // bytes read after the handshake request, not yet processed
   const Access* access = nullptr;            // who may do what (required)
   Identity identity;                         // the client's, from the handshake request
+  ClientRates rates;                         // its address's command and publish budgets
   std::optional<ApiError> refusal;           // an invalid token: the session closes at once with 4001
 };
 

@@ -2,8 +2,11 @@
 #include "protocol/http/api_error.hpp"
 
 #include <boost/json.hpp>
+#include <cmath>
 
 namespace herald {
+
+double retry_after_value(double seconds) { return std::ceil(seconds * 1000) / 1000; }
 
 ApiError invalid_channel_error() {
   return {http::status::bad_request, "invalid_channel",
@@ -29,9 +32,14 @@ HttpResponse error_response(const ApiError& error) {
   boost::json::object detail;
   detail["code"] = error.code;
   detail["message"] = error.message;
+  if (error.retry_after) detail["retry_after"] = retry_after_value(*error.retry_after);
   boost::json::object body;
   body["error"] = std::move(detail);
-  return json_response(error.status, boost::json::serialize(body));
+  HttpResponse response = json_response(error.status, boost::json::serialize(body));
+  if (error.retry_after)
+    response.set(http::field::retry_after,
+                 std::to_string(static_cast<long long>(std::ceil(*error.retry_after))));
+  return response;
 }
 
 }  // namespace herald

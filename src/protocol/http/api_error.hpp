@@ -1,6 +1,7 @@
 // API errors: an HTTP status plus a stable machine-readable code and a human message, sent as
 // {"error":{"code":"…","message":"…"}}.
 #pragma once
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -12,6 +13,9 @@ struct ApiError {
   http::status status;
   std::string code;
   std::string message;
+  // For a refusal that passes with time (429 rate_limited): seconds until a retry may succeed, sent as
+  // "retry_after" in the error and as a Retry-After header (whole seconds, rounded up).
+  std::optional<double> retry_after = std::nullopt;
 };
 
 // Either a value or the error that prevented it.
@@ -22,6 +26,9 @@ using Parsed = std::variant<T, ApiError>;
 ApiError invalid_channel_error();                // 400 invalid_channel: the name rules
 ApiError unavailable_error(std::string reason);  // 503 unavailable: the engine could not serve it
 ApiError shutting_down_error();                  // 503 unavailable: the server is shutting down
+
+// `retry_after` as the errors give it: seconds, rounded up to the millisecond.
+double retry_after_value(double seconds);
 
 HttpResponse json_response(http::status status, std::string body);
 HttpResponse error_response(const ApiError& error);

@@ -123,6 +123,7 @@ std::string error_reply(std::string_view id, const ApiError& error) {
   json::object detail;
   detail["code"] = error.code;
   detail["message"] = error.message;
+  if (error.retry_after) detail["retry_after"] = retry_after_value(*error.retry_after);
   json::object body;
   body["error"] = std::move(detail);
   std::string reply = "{\"id\":";

@@ -10,9 +10,10 @@ import { withTimeout } from './util.mjs';
 /**
  * One HTTP request on a fresh connection. Resolves {status, headers, text, json(), url, method}.
  * `body` may be a string/Buffer (sent as is) or any other value (sent as JSON with application/json).
- * An https base is reached with node:https, trusting the PEM certificate authority `ca`.
+ * An https base is reached with node:https, trusting the PEM certificate authority `ca`. `localAddress`:
+ * the loopback address to send from (127.0.0.2 is another client to the server).
  */
-export function request(base, method, path, { headers = {}, body, timeout = 15_000, ca } = {}) {
+export function request(base, method, path, { headers = {}, body, timeout = 15_000, ca, localAddress } = {}) {
   const url = new URL(path, base);
   let payload;
   const hdrs = { ...headers };
@@ -28,7 +29,7 @@ export function request(base, method, path, { headers = {}, body, timeout = 15_0
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const tls = url.protocol === 'https:' ? { ca } : {};
-    const req = client.request(url, { method, headers: hdrs, agent: false, timeout, ...tls }, (res) => {
+    const req = client.request(url, { method, headers: hdrs, agent: false, timeout, localAddress, ...tls }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('error', reject);

@@ -515,5 +515,37 @@ TEST_F(ConfigLoaderTest, TextIsLoadedLikeAFileWithoutEnvironmentOrFlags) {
   }
 }
 
+TEST_F(ConfigLoaderTest, PerAddressLimitsAndTrustedProxies) {
+  Config config = load_config_text(
+      "[http]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n"
+      "[limits]\nconnections_per_ip = 20\nconnection_rate_per_ip = 2.5\npublish_rate_per_ip = 10\n"
+      "command_burst_per_ip = 40\nipv6_prefix = 56\n",
+      "limits.toml");
+  EXPECT_EQ(config.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+  EXPECT_EQ(config.connections_per_ip, 20u);
+  EXPECT_DOUBLE_EQ(config.connection_rate_per_ip.per_second, 2.5);
+  EXPECT_DOUBLE_EQ(config.publish_rate_per_ip.per_second, 10);
+  EXPECT_DOUBLE_EQ(config.command_rate_per_ip.per_second, 0) << "off unless set";
+  EXPECT_EQ(config.command_burst_per_ip, 40u);
+  EXPECT_EQ(config.ipv6_prefix, 56u);
+  EXPECT_DOUBLE_EQ(load_config("", {{"limits.command_rate_per_ip", "0.5"}}).command_rate_per_ip.per_second, 0.5);
+
+  auto error_of = [](const std::string& text) -> std::string {
+    try {
+      load_config_text(text, "bad.toml");
+    } catch (const ConfigError& error) {
+      return error.key() + ": " + error.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(error_of("[limits]\npublish_rate_per_ip = -1\n").find("limits.publish_rate_per_ip"), std::string::npos);
+  EXPECT_NE(error_of("[limits]\npublish_rate_per_ip = \"fast\"\n").find("non-negative number"),
+            std::string::npos);
+  EXPECT_NE(error_of("[limits]\nipv6_prefix = 0\n").find("limits.ipv6_prefix"), std::string::npos);
+  EXPECT_NE(error_of("[http]\ntrusted_proxies = [\"10.0.0.0/33\"]\n").find("not an IP address or CIDR"),
+            std::string::npos);
+  EXPECT_EQ(error_of("[http]\ntrusted_proxies = [\"192.168.0.0/16\"]\n"), "no error");
+}
+
 }  // namespace
 }  // namespace herald
