@@ -24,6 +24,10 @@
 //   channels they watch (position_check_interval), and reports on_position_check when it knows a
 //   channel may have missed messages (after reconnecting), so the last message of a burst is noticed
 //   without waiting for the next one.
+// Presence. `join` adds a client to a channel's presence (replacing an entry with the same id) and
+//   completes with everyone present after it; `leave` removes it; both report a PresenceEvent to every
+//   worker watching the channel (a join that only replaced an entry reports nothing). A channel with
+//   anyone present is not freed as idle.
 // Threads. Every completion and every event for a worker runs on that worker's thread, never inside the
 //   call that started the operation. Operations started from one worker take effect in the order made.
 // Failures. An operation that cannot be served completes with `rejected` (the request is refused and
@@ -38,6 +42,7 @@
 #include <vector>
 
 #include "core/gap.hpp"
+#include "core/presence.hpp"
 #include "core/publish.hpp"
 #include "engine/completion.hpp"
 #include "protocol/encoded_message.hpp"
@@ -81,7 +86,14 @@ struct WatchOutcome {
   std::string error;
 };
 
+struct PresenceOutcome {
+  EngineStatus status = EngineStatus::ok;
+  std::string error;
+  PresenceClients clients;  // in the order they joined
+};
+
 using PublishCompletion = Completion<PublishOutcome>;
+using PresenceCompletion = Completion<PresenceOutcome>;
 using HistoryCompletion = Completion<HistoryOutcome>;
 using WatchCompletion = Completion<WatchOutcome>;
 
@@ -92,6 +104,8 @@ class EngineEvents {
   virtual void on_message(const MessagePtr& message) = 0;
   // The live path of a watched channel may have lost messages: check its position now.
   virtual void on_position_check(const std::string& channel) = 0;
+  // Someone joined or left the presence of a channel this worker watches.
+  virtual void on_presence(const PresenceEvent& event) = 0;
 
  protected:
   ~EngineEvents() = default;
@@ -112,6 +126,10 @@ class Engine {
   // From the completion on (until unwatch), report every message published on `channel` to `worker`.
   virtual void watch(WorkerId worker, std::string channel, WatchCompletion done) = 0;
   virtual void unwatch(WorkerId worker, std::string channel) = 0;
+
+  virtual void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) = 0;
+  virtual void leave(WorkerId from, std::string channel, std::string client_id) = 0;
+  virtual void presence(WorkerId from, std::string channel, PresenceCompletion done) = 0;
 
   // How often hubs check the position of each channel they watch; zero when the live path never loses
   // a message.

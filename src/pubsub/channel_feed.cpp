@@ -173,4 +173,8 @@ bool ChannelFeed::apply_live(const MessagePtr& message) {
   return true;
 }
 
+void ChannelFeed::on_presence(const PresenceEvent& event) {
+  if (subscribed_) sink_.on_feed_presence(*this, event);
+}
+
 }  // namespace herald

@@ -29,6 +29,8 @@ class FeedSink {
   virtual void on_feed_ready(ChannelFeed& feed) = 0;
   // The engine could not serve the feed (the watch or a history read failed); it has stopped.
   virtual void on_feed_failed(ChannelFeed& feed, const std::string& reason) = 0;
+  // Someone joined or left the channel's presence (sinks that do not push presence ignore it).
+  virtual void on_feed_presence(ChannelFeed&, const PresenceEvent&) {}
 
  protected:
   ~FeedSink() = default;
@@ -66,6 +68,7 @@ class ChannelFeed final : public Subscriber {
   void on_watch_failed(EngineStatus status, const std::string& reason) override;
   void on_live(const MessagePtr& message) override;
   void on_position(const Cursor& position, bool engine_asked) override;
+  void on_presence(const PresenceEvent& event) override;
 
  private:
   void fail(EngineStatus status, const std::string& reason);

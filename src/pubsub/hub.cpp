@@ -94,6 +94,10 @@ void Hub::on_message(const MessagePtr& message) {
 
 void Hub::on_position_check(const std::string& channel) { check_position(channel, true); }
 
+void Hub::on_presence(const PresenceEvent& event) {
+  notify_all(event.channel, [&event](Subscriber& subscriber) { subscriber.on_presence(event); });
+}
+
 void Hub::tick(std::chrono::steady_clock::time_point now) {
   auto interval = engine_.position_check_interval();
   if (interval == interval.zero() || now - last_position_check_ < interval) return;

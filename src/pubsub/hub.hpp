@@ -32,6 +32,8 @@ class Subscriber {
   // engine asked for the check (its live path was interrupted, e.g. a reconnect): the store may have changed
   // behind the subscriber's back, so it should make sure of its position even if the offset matches.
   virtual void on_position(const Cursor& position, bool engine_asked) = 0;
+  // Someone joined or left the channel's presence.
+  virtual void on_presence(const PresenceEvent&) {}
 
  protected:
   ~Subscriber() = default;
@@ -53,6 +55,7 @@ class Hub final : public EngineEvents {
   // EngineEvents. Subscribers may add or remove subscriptions (their own included) while these run.
   void on_message(const MessagePtr& message) override;
   void on_position_check(const std::string& channel) override;
+  void on_presence(const PresenceEvent& event) override;
 
   // Called a few times a second: checks the positions of watched channels when the engine asks for it.
   void tick(std::chrono::steady_clock::time_point now);

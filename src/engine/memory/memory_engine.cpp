@@ -60,8 +60,8 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
   auto it = shard.channels.find(name);
   if (it == shard.channels.end()) {
     if (channel_count_.load(std::memory_order_relaxed) >= config_.max_channels) return nullptr;
-    Channel channel{new_epoch(shard.random), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0,
-                    now_ms};
+    Channel channel{
+        new_epoch(shard.random), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0, now_ms, {}};
     it = shard.channels.emplace(name, std::move(channel)).first;
     channel_count_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -178,6 +178,74 @@ void MemoryEngine::unwatch(WorkerId worker, std::string channel) {
   });
 }
 
+PresenceClients MemoryEngine::Presence::list() const {
+  PresenceClients clients;
+  clients.reserve(by_order.size());
+  for (const auto& [order, client] : by_order) clients.push_back(client);
+  return clients;
+}
+
+void MemoryEngine::fan_out(const Channel& channel, const PresenceEvent& event) {
+  for (std::uint64_t watchers = channel.watchers; watchers != 0; watchers &= watchers - 1) {
+    auto worker = static_cast<WorkerId>(__builtin_ctzll(watchers));
+    run_on(worker, [events = events_[worker], event] { events->on_presence(event); });
+  }
+}
+
+void MemoryEngine::join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) {
+  WorkerId owner = owner_of(channel);
+  run_as_owner(
+      from, owner,
+      [this, from, owner, channel = std::move(channel), client = std::move(client),
+       done = std::move(done)]() mutable {
+        Channel* state = find_or_create(*shards_[owner], channel, now_unix_ms());
+        if (state == nullptr)
+          return complete_on(from, std::move(done),
+                             PresenceOutcome{EngineStatus::rejected, kChannelLimitReached, {}});
+        Presence& presence = state->presence;
+        auto known = presence.order_of.find(client.id);
+        if (known != presence.order_of.end()) {  // the same client again: new details, same place, no event
+          presence.by_order[known->second] = std::move(client);
+        } else {
+          std::uint64_t order = presence.next_order++;
+          presence.order_of.emplace(client.id, order);
+          presence.by_order.emplace(order, client);
+          fan_out(*state, PresenceEvent{channel, PresenceChange::join, std::move(client)});
+        }
+        complete_on(from, std::move(done), PresenceOutcome{EngineStatus::ok, {}, presence.list()});
+      });
+}
+
+void MemoryEngine::leave(WorkerId from, std::string channel, std::string client_id) {
+  WorkerId owner = owner_of(channel);
+  run_as_owner(from, owner, [this, owner, channel = std::move(channel), client_id = std::move(client_id)] {
+    auto& channels = shards_[owner]->channels;
+    auto it = channels.find(channel);
+    if (it == channels.end()) return;
+    Presence& presence = it->second.presence;
+    auto known = presence.order_of.find(client_id);
+    if (known == presence.order_of.end()) return;
+    auto entry = presence.by_order.find(known->second);
+    PresenceEvent event{channel, PresenceChange::leave, std::move(entry->second)};
+    presence.by_order.erase(entry);
+    presence.order_of.erase(known);
+    it->second.last_active_ms = now_unix_ms();
+    fan_out(it->second, event);
+  });
+}
+
+void MemoryEngine::presence(WorkerId from, std::string channel, PresenceCompletion done) {
+  WorkerId owner = owner_of(channel);
+  run_as_owner(from, owner,
+               [this, from, owner, channel = std::move(channel), done = std::move(done)]() mutable {
+                 auto& channels = shards_[owner]->channels;
+                 auto it = channels.find(channel);
+                 PresenceOutcome outcome;
+                 if (it != channels.end()) outcome.clients = it->second.presence.list();
+                 complete_on(from, std::move(done), std::move(outcome));
+               });
+}
+
 void MemoryEngine::start() {
   for (WorkerId worker = 0; worker < shards_.size(); ++worker) schedule_sweep(worker);
 }
@@ -204,7 +272,7 @@ void MemoryEngine::sweep(Shard& shard) {
   for (auto it = shard.channels.begin(); it != shard.channels.end();) {
     Channel& channel = it->second;
     channel.ring.trim(now);
-    bool idle = channel.watchers == 0 && channel.ring.empty() &&
+    bool idle = channel.watchers == 0 && channel.ring.empty() && channel.presence.by_order.empty() &&
                 now - channel.last_active_ms > config_.channel_idle_ms;
     if (idle) {
       it = shard.channels.erase(it);

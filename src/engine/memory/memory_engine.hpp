@@ -5,6 +5,7 @@
 #pragma once
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <map>
 #include <memory>
 #include <random>
 #include <unordered_map>
@@ -31,6 +32,9 @@ class MemoryEngine final : public Engine {
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
   void unwatch(WorkerId worker, std::string channel) override;
+  void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) override;
+  void leave(WorkerId from, std::string channel, std::string client_id) override;
+  void presence(WorkerId from, std::string channel, PresenceCompletion done) override;
   // Messages reach watchers by posting to their thread, which never loses one: no checks needed.
   std::chrono::milliseconds position_check_interval() const override { return {}; }
   bool ready() const override { return true; }
@@ -38,12 +42,20 @@ class MemoryEngine final : public Engine {
   std::size_t channel_count() const override { return channel_count_.load(std::memory_order_relaxed); }
 
  private:
+  // Who is present in a channel, in the order they joined.
+  struct Presence {
+    std::map<std::uint64_t, PresenceClient> by_order;
+    std::unordered_map<std::string, std::uint64_t> order_of;  // client id -> key in by_order
+    std::uint64_t next_order = 0;
+    PresenceClients list() const;
+  };
   struct Channel {
     std::string epoch;
     std::uint64_t last_offset = 0;
     HistoryRing ring;
     std::uint64_t watchers = 0;  // bit per worker (hence kMaxWorkers)
     std::int64_t last_active_ms = 0;
+    Presence presence;
   };
   struct Shard {
     Shard(const boost::asio::any_io_executor& executor, const MemoryEngineConfig& config);
@@ -65,6 +77,7 @@ class MemoryEngine final : public Engine {
   PublishOutcome publish_on_owner(Shard& shard, PublishRequest& request);
   HistoryOutcome history_on_owner(Shard& shard, const HistoryRequest& request);
   void fan_out(const Channel& channel, const MessagePtr& message);
+  void fan_out(const Channel& channel, const PresenceEvent& event);
   void schedule_sweep(WorkerId worker);
   void sweep(Shard& shard);
 

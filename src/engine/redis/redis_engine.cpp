@@ -324,6 +324,18 @@ void RedisEngine::subscribe_topic(const std::string& channel, Topic& topic) {
   subscriber_for(topic.node).subscribe(name);
 }
 
+namespace {
+constexpr const char* kNoPresence = "the redis engine does not keep presence";
+}  // namespace
+
+void RedisEngine::join(WorkerId from, std::string, PresenceClient, PresenceCompletion done) {
+  complete_on(from, std::move(done), PresenceOutcome{EngineStatus::rejected, kNoPresence, {}});
+}
+
+void RedisEngine::presence(WorkerId from, std::string, PresenceCompletion done) {
+  complete_on(from, std::move(done), PresenceOutcome{EngineStatus::rejected, kNoPresence, {}});
+}
+
 void RedisEngine::unwatch(WorkerId worker, std::string channel) {
   run_on(kSubscriberWorker,
          [this, worker, channel = std::move(channel)] { unwatch_on_subscriber(worker, channel); });

@@ -37,6 +37,11 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
   void unwatch(WorkerId worker, std::string channel) override;
+  // Presence is not shared through Redis yet: these complete `rejected` (and the configuration refuses
+  // namespaces with presence on this engine, so clients never meet it).
+  void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) override;
+  void leave(WorkerId, std::string, std::string) override {}
+  void presence(WorkerId from, std::string channel, PresenceCompletion done) override;
   std::chrono::milliseconds position_check_interval() const override {
     return config_.redis.position_check_interval;
   }

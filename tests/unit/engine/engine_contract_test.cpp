@@ -32,6 +32,7 @@ bool is_epoch(const std::string& epoch) {
 // (history.max_channels) and counts them.
 struct MemoryEngineKind {
   static constexpr bool kBoundsChannels = true;
+  static constexpr bool kKeepsPresence = true;
   static bool available() { return true; }
   static EngineConfig config(const ChannelLimits& limits) { return EngineConfig{"memory", limits, {}}; }
 };
@@ -40,6 +41,7 @@ struct MemoryEngineKind {
 // other's channels.
 struct RedisEngineKind {
   static constexpr bool kBoundsChannels = false;
+  static constexpr bool kKeepsPresence = false;  // not shared through Redis yet
   static bool available() { return testing::RedisTestServer::get() != nullptr; }
   static EngineConfig config(const ChannelLimits& limits) {
     static int made = 0;
@@ -62,6 +64,8 @@ class EngineContract : public ::testing::Test {
       return make_engine(Kind::config(limits), std::move(executors));
     };
   }
+  // Presence tests run on engines that keep presence.
+  bool keeps_presence() const { return Kind::kKeepsPresence; }
   // Checks what only engines that bound and count their channels promise.
   void expect_channel_count(Workers& workers, std::size_t count) {
     if constexpr (Kind::kBoundsChannels) {
@@ -486,6 +490,62 @@ TYPED_TEST(EngineContract, ConcurrentPublishersNeverShareAnOffset) {
   EXPECT_EQ(offsets(workers.delivered[0]).size(), 2u * kPerWorker);
   EXPECT_TRUE(std::is_sorted(workers.delivered[0].begin(), workers.delivered[0].end(),
                              [](const MessagePtr& a, const MessagePtr& b) { return a->offset < b->offset; }));
+}
+
+}  // namespace
+}  // namespace herald
+
+namespace herald {
+namespace {
+
+std::vector<std::string> ids_of(const PresenceClients& clients) {
+  std::vector<std::string> ids;
+  for (const auto& client : clients) ids.push_back(client.id);
+  return ids;
+}
+
+TYPED_TEST(EngineContract, JoinAnswersEveryonePresentInJoinOrder) {
+  if (!this->keeps_presence()) GTEST_SKIP() << "this engine keeps no presence";
+  Workers workers(2, this->maker());
+  EXPECT_TRUE(workers.presence(0, "room").clients.empty());
+  auto first = workers.join(0, "room", {"a1", "alice", R"({"name":"Alice"})"});
+  ASSERT_EQ(first.status, EngineStatus::ok);
+  EXPECT_EQ(ids_of(first.clients), std::vector<std::string>{"a1"});
+  auto second = workers.join(1, "room", {"b2", "", ""});
+  EXPECT_EQ(ids_of(second.clients), (std::vector<std::string>{"a1", "b2"}));
+  auto listed = workers.presence(1, "room").clients;
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].user, "alice");
+  EXPECT_EQ(listed[0].info_json, R"({"name":"Alice"})");
+  EXPECT_TRUE(workers.presence(0, "other").clients.empty()) << "presence belongs to its channel";
+}
+
+TYPED_TEST(EngineContract, JoinsAndLeavesAreReportedToWatchingWorkers) {
+  if (!this->keeps_presence()) GTEST_SKIP() << "this engine keeps no presence";
+  Workers workers(2, this->maker());
+  workers.watch(1, "room");
+  workers.join(0, "room", {"a1", "alice", ""});
+  workers.join(0, "room", {"a1", "alice", R"({"typing":true})"});  // the same client: no event
+  workers.leave(0, "room", "a1");
+  workers.leave(0, "room", "a1");  // gone already: no event
+  EXPECT_TRUE(workers.presence_events[0].empty()) << "worker 0 does not watch the channel";
+  ASSERT_EQ(workers.presence_events[1].size(), 2u);
+  EXPECT_EQ(workers.presence_events[1][0].change, PresenceChange::join);
+  EXPECT_EQ(workers.presence_events[1][0].channel, "room");
+  EXPECT_EQ(workers.presence_events[1][0].client.user, "alice");
+  EXPECT_EQ(workers.presence_events[1][1].change, PresenceChange::leave);
+  EXPECT_EQ(workers.presence_events[1][1].client.id, "a1");
+  EXPECT_TRUE(workers.presence(0, "room").clients.empty());
+}
+
+TYPED_TEST(EngineContract, ARejoinUpdatesTheEntryInItsPlace) {
+  if (!this->keeps_presence()) GTEST_SKIP() << "this engine keeps no presence";
+  Workers workers(1, this->maker());
+  workers.join(0, "room", {"a1", "", R"({"v":1})"});
+  workers.join(0, "room", {"b2", "", ""});
+  auto clients = workers.join(0, "room", {"a1", "", R"({"v":2})"}).clients;
+  ASSERT_EQ(ids_of(clients), (std::vector<std::string>{"a1", "b2"}));
+  EXPECT_EQ(clients[0].info_json, R"({"v":2})");
 }
 
 }  // namespace

@@ -40,6 +40,7 @@ class Workers {
     }
     delivered.resize(count);
     position_checks.resize(count);
+    presence_events.resize(count);
     for (std::size_t i = 0; i < count; ++i)
       recorders_.push_back(std::make_unique<Recorder>(*this, static_cast<WorkerId>(i)));
     engine = make(std::move(executors));
@@ -102,14 +103,30 @@ class Workers {
     drain();
   }
 
+  PresenceOutcome join(WorkerId from, const std::string& channel, PresenceClient client) {
+    return answer_of<PresenceOutcome>(
+        from, "join", [&](auto done) { engine->join(from, channel, std::move(client), std::move(done)); });
+  }
+
+  void leave(WorkerId from, const std::string& channel, const std::string& client_id) {
+    engine->leave(from, channel, client_id);
+    drain();
+  }
+
+  PresenceOutcome presence(WorkerId from, const std::string& channel) {
+    return answer_of<PresenceOutcome>(from, "presence",
+                                      [&](auto done) { engine->presence(from, channel, std::move(done)); });
+  }
+
   bool on_thread_of(WorkerId worker) const {
     return contexts[worker]->get_executor().running_in_this_thread();
   }
 
   // The contexts are declared before the engine so that they outlive its timers.
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
-  std::vector<std::vector<MessagePtr>> delivered;         // per worker, in arrival order
-  std::vector<std::vector<std::string>> position_checks;  // per worker
+  std::vector<std::vector<MessagePtr>> delivered;           // per worker, in arrival order
+  std::vector<std::vector<std::string>> position_checks;    // per worker
+  std::vector<std::vector<PresenceEvent>> presence_events;  // per worker
   std::unique_ptr<Engine> engine;
 
  private:
@@ -150,6 +167,10 @@ class Workers {
     void on_position_check(const std::string& channel) override {
       EXPECT_TRUE(workers.on_thread_of(worker));
       workers.position_checks[worker].push_back(channel);
+    }
+    void on_presence(const PresenceEvent& event) override {
+      EXPECT_TRUE(workers.on_thread_of(worker));
+      workers.presence_events[worker].push_back(event);
     }
     Workers& workers;
     WorkerId worker;

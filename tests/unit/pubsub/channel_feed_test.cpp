@@ -40,6 +40,7 @@ class World final : public EngineEvents {
     hub->on_message(message);
   }
   void on_position_check(const std::string& channel) override { hub->on_position_check(channel); }
+  void on_presence(const PresenceEvent& event) override { hub->on_presence(event); }
 
   // Runs every handler that is ready, including those they post.
   void run() {
@@ -101,6 +102,7 @@ class RecordingSink final : public FeedSink {
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
     records.push_back({Record::failed, feed.position(), nullptr, {}, reason});
   }
+  void on_feed_presence(ChannelFeed&, const PresenceEvent& event) override { presence.push_back(event); }
 
   Offsets offsets() const {
     Offsets out;
@@ -122,6 +124,7 @@ class RecordingSink final : public FeedSink {
   }
 
   std::vector<Record> records;
+  std::vector<PresenceEvent> presence;
   std::function<void(ChannelFeed&, const MessagePtr&)> on_message;
 };
 
@@ -146,6 +149,24 @@ TEST(ChannelFeed, StartsFromNowWithoutHistory) {
   world.publish("room", "live-2");
   EXPECT_EQ(sink.offsets(), (Offsets{4, 5}));
   EXPECT_EQ(feed.position(), (Cursor{last.epoch, 5}));
+}
+
+TEST(ChannelFeed, PassesOnPresenceChangesOfItsChannelUntilStopped) {
+  World world;
+  RecordingSink sink;
+  ChannelFeed feed(*world.hub, "room", sink);
+  feed.start(std::nullopt);
+  world.run();
+  world.engine->join(0, "room", {"a1", "alice", ""}, [](PresenceOutcome) {});
+  world.engine->join(0, "elsewhere", {"b2", "", ""}, [](PresenceOutcome) {});
+  world.run();
+  ASSERT_EQ(sink.presence.size(), 1u);
+  EXPECT_EQ(sink.presence[0].client.id, "a1");
+  EXPECT_EQ(sink.presence[0].change, PresenceChange::join);
+  feed.stop();
+  world.engine->leave(0, "room", "a1");
+  world.run();
+  EXPECT_EQ(sink.presence.size(), 1u) << "a stopped feed hears nothing";
 }
 
 TEST(ChannelFeed, StartsFromNowOnAFreshChannel) {

@@ -48,6 +48,15 @@ class ScriptedEngine final : public Engine, public EngineEvents {
     ++unwatches;
     inner_.unwatch(worker, std::move(channel));
   }
+  void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) override {
+    inner_.join(from, std::move(channel), std::move(client), std::move(done));
+  }
+  void leave(WorkerId from, std::string channel, std::string client_id) override {
+    inner_.leave(from, std::move(channel), std::move(client_id));
+  }
+  void presence(WorkerId from, std::string channel, PresenceCompletion done) override {
+    inner_.presence(from, std::move(channel), std::move(done));
+  }
   std::chrono::milliseconds position_check_interval() const override { return std::chrono::seconds(1); }
   bool ready() const override { return true; }
   std::string description() const override { return "scripted engine"; }
@@ -59,6 +68,7 @@ class ScriptedEngine final : public Engine, public EngineEvents {
     events_->on_message(message);
   }
   void on_position_check(const std::string& channel) override { events_->on_position_check(channel); }
+  void on_presence(const PresenceEvent& event) override { events_->on_presence(event); }
 
   // Completes the oldest held watch.
   void release_watch(WatchOutcome outcome = {}) {

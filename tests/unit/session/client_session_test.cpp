@@ -36,6 +36,15 @@ class FlakyEngine final : public Engine {
     inner_.watch(worker, std::move(channel), std::move(done));
   }
   void unwatch(WorkerId worker, std::string channel) override { inner_.unwatch(worker, std::move(channel)); }
+  void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) override {
+    inner_.join(from, std::move(channel), std::move(client), std::move(done));
+  }
+  void leave(WorkerId from, std::string channel, std::string client_id) override {
+    inner_.leave(from, std::move(channel), std::move(client_id));
+  }
+  void presence(WorkerId from, std::string channel, PresenceCompletion done) override {
+    inner_.presence(from, std::move(channel), std::move(done));
+  }
   std::chrono::milliseconds position_check_interval() const override { return {}; }
   bool ready() const override { return true; }
   std::string description() const override { return "flaky engine"; }
