@@ -82,6 +82,11 @@ std::variant<Identity, ApiError> Access::admit_subscriber(const HttpRequest& req
   return identified;
 }
 
+bool Access::keeps_presence(std::string_view channel) const {
+  const Namespace* space = namespace_of(channel);
+  return space != nullptr && space->presence;
+}
+
 const Namespace* Access::namespace_of(std::string_view channel) const {
   const Namespace* best = nullptr;
   for (const auto& space : config_.namespaces) {

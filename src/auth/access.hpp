@@ -45,6 +45,8 @@ class Access {
   std::optional<ApiError> check_subscribe(const Identity& identity, std::string_view channel) const;
   // nullopt when `identity` may publish to `channel` as a client; else 401 or 403.
   std::optional<ApiError> check_client_publish(const Identity& identity, std::string_view channel) const;
+  // Whether `channel` keeps presence (its namespace's `presence`).
+  bool keeps_presence(std::string_view channel) const;
 
  private:
   const Namespace* namespace_of(std::string_view channel) const;

@@ -23,6 +23,7 @@ struct Namespace {
   std::string prefix;
   bool anonymous_subscribe = false;  // clients without a token may subscribe (when tokens are configured)
   bool client_publish = false;       // clients that may subscribe may also publish (WebSocket and HTTP)
+  bool presence = false;             // the channels keep presence: who is subscribed, join and leave events
 };
 
 // [[api_key]]: a named key for server-side callers, and what it may do.
@@ -103,6 +104,8 @@ struct Config {
   std::vector<std::string> ws_allowed_origins;   // besides same host and localhost; "*": any
   bool ws_deflate = false;
   bool ws_echo = false;
+  // [presence]
+  std::size_t presence_max_info_bytes = 1024;  // a client's presence info, as JSON
   // [limits]
   std::size_t queue_bytes = 1 << 20;
   // Per client address (IPv6: per limits.ipv6_prefix network); 0: no limit. A burst of 0 is one second's

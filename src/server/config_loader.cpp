@@ -91,6 +91,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"ws.allowed_origins", &Config::ws_allowed_origins},
       {"ws.deflate", &Config::ws_deflate},
       {"ws.echo", &Config::ws_echo},
+      {"presence.max_info_bytes", &Config::presence_max_info_bytes},
       {"limits.queue_bytes", &Config::queue_bytes},
       {"limits.connections_per_ip", &Config::connections_per_ip},
       {"limits.connection_rate_per_ip", &Config::connection_rate_per_ip},
@@ -218,7 +219,7 @@ void apply_section(Config& config, Origins& origins, const std::string& path, co
   }
 }
 
-// One [[namespace]] table: prefix (required), anonymous_subscribe, client_publish.
+// One [[namespace]] table: prefix (required), anonymous_subscribe, client_publish, presence.
 Namespace read_namespace(const std::string& path, const toml::table& table, const std::string& where) {
   Namespace space;
   bool has_prefix = false;
@@ -232,10 +233,12 @@ Namespace read_namespace(const std::string& path, const toml::table& table, cons
       read_toml(*node, space.anonymous_subscribe, origin);
     } else if (name->str() == "client_publish") {
       read_toml(*node, space.client_publish, origin);
+    } else if (name->str() == "presence") {
+      read_toml(*node, space.presence, origin);
     } else {
       fail(position(path, name->source()), key,
-           "unknown setting" +
-               hint(key, {"namespace.prefix", "namespace.anonymous_subscribe", "namespace.client_publish"}));
+           "unknown setting" + hint(key, {"namespace.prefix", "namespace.anonymous_subscribe",
+                                          "namespace.client_publish", "namespace.presence"}));
     }
   }
   if (!has_prefix) fail(where, "namespace.prefix", "every [[namespace]] needs a prefix");
@@ -422,6 +425,10 @@ void validate(const Config& config, const Origins& origins) {
   check(is_engine_type(config.engine_type), "engine.type",
         "unknown engine " + quoted(config.engine_type) + " (known: memory, redis)");
   if (config.engine_type == "redis") validate_redis(config, check);
+  for (const auto& space : config.namespaces)
+    check(!space.presence || config.engine_type == "memory", "namespace.presence",
+          "namespace " + quoted(space.prefix) +
+              ": presence is kept by the memory engine only (engine.type = \"" + config.engine_type + "\")");
   validate_auth(config, check);
   validate_tls(config, check);
   for (const auto& proxy : config.trusted_proxies)

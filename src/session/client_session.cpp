@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "protocol/presence_json.hpp"
 #include "session/engine_results.hpp"
 
 namespace herald {
@@ -35,6 +36,8 @@ void ClientSession::run(std::string_view text) {
       return history(command);
     case Op::refresh:
       return refresh(command);
+    case Op::presence:
+      return presence(command);
   }
 }
 
@@ -53,6 +56,7 @@ ClientSession::Subscriptions::iterator ClientSession::find(const std::string& ch
 }
 
 void ClientSession::retire(Subscriptions::iterator it) {
+  if (it->present) worker_.state().engine->leave(worker_.id(), it->feed->channel(), client_id_);
   it->feed->stop();
   retired_.push_back(std::move(it->feed));
   subscriptions_.erase(it);
@@ -69,10 +73,47 @@ void ClientSession::subscribe(Command& command) {
     return reply_error(command.id,
                        {http::status::bad_request, "too_many_channels",
                         "a connection subscribes to at most " + std::to_string(limit) + " channels"});
+  bool present = access_.keeps_presence(command.channel);
+  if (present) {
+    if (auto refusal = join_presence(command.channel, std::move(command.info_json)))
+      return reply_error(command.id, *refusal);
+  }
   auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
   ChannelFeed& started = *feed;
-  subscriptions_.push_back(Subscription{std::move(feed), command.id});
+  subscriptions_.push_back(Subscription{std::move(feed), command.id, present, command.presence_events});
   started.start(std::move(command.since));
+}
+
+// The token's `info` (set by the backend, so trusted) wins over what the client says of itself.
+std::optional<ApiError> ClientSession::join_presence(const std::string& channel, std::string info_json) {
+  if (identity_.token && !identity_.token->info.empty()) info_json = identity_.token->info;
+  const std::size_t limit = worker_.config().presence_max_info_bytes;
+  if (info_json.size() > limit)
+    return ApiError{http::status::payload_too_large, "too_large",
+                    "presence info is over presence.max_info_bytes (" + std::to_string(limit) + " bytes)"};
+  std::string user = identity_.token ? identity_.token->subject : "";
+  worker_.state().engine->join(worker_.id(), channel, {client_id_, std::move(user), std::move(info_json)},
+                               [channel](PresenceOutcome outcome) {
+                                 if (outcome.status != EngineStatus::ok)
+                                   spdlog::warn("presence of {} not joined: {}", channel, outcome.error);
+                               });
+  return std::nullopt;
+}
+
+void ClientSession::presence(const Command& command) {
+  if (auto refusal = access_.check_subscribe(identity_, command.channel))
+    return reply_error(command.id, *refusal);
+  if (!access_.keeps_presence(command.channel))
+    return reply_error(command.id, presence_disabled_error(command.channel));
+  worker_.state().engine->presence(
+      worker_.id(), command.channel,
+      [this, keep = output_.keep_alive(), id = command.id,
+       channel = command.channel](PresenceOutcome outcome) {
+        if (ended_) return;
+        if (outcome.status != EngineStatus::ok)
+          return reply_error(id, engine_error(outcome.status, outcome.error));
+        output_.send_text(ok_reply(id, presence_reply_fields(channel, client_id_, outcome.clients)));
+      });
 }
 
 void ClientSession::unsubscribe(const Command& command) {
@@ -148,6 +189,13 @@ void ClientSession::on_feed_gap(ChannelFeed&, const Gap& gap) {
 }
 
 void ClientSession::on_feed_ready(ChannelFeed&) { output_.output_ready(); }
+
+void ClientSession::on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) {
+  auto it = find(feed.channel());
+  if (it == subscriptions_.end() || !it->presence_events) return;
+  output_.send_text(presence_push(event));
+  output_.output_ready();
+}
 
 void ClientSession::on_feed_failed(ChannelFeed& feed, const std::string& reason) {
   auto it = find(feed.channel());

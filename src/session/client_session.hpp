@@ -14,6 +14,7 @@
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "runtime/worker.hpp"
+#include "session/client_id.hpp"
 
 namespace herald {
 
@@ -62,11 +63,17 @@ class ClientSession final : public FeedSink {
   void on_feed_gap(ChannelFeed& feed, const Gap& gap) override;
   void on_feed_ready(ChannelFeed& feed) override;
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override;
+  void on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) override;
+
+  // The id others see for this client in presence.
+  const std::string& client_id() const { return client_id_; }
 
  private:
   struct Subscription {
     std::unique_ptr<ChannelFeed> feed;
-    std::string reply_id;  // the subscribe command's id: its reply, and an error reply if it ends
+    std::string reply_id;          // the subscribe command's id: its reply, and an error reply if it ends
+    bool present = false;          // the client is in the channel's presence
+    bool presence_events = false;  // the client asked for join and leave pushes
   };
   using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
 
@@ -75,6 +82,9 @@ class ClientSession final : public FeedSink {
   void publish(ws::Command& command);
   void history(ws::Command& command);
   void refresh(const ws::Command& command);
+  void presence(const ws::Command& command);
+  // Puts the client in `channel`'s presence; the error when its info is too large.
+  std::optional<ApiError> join_presence(const std::string& channel, std::string info_json);
   void reply_error(std::string_view id, const ApiError& error);
   Subscriptions::iterator find(const std::string& channel);
   // Ends a subscription. Its feed may be running the callback that got here, so it is stopped now and
@@ -86,6 +96,7 @@ class ClientSession final : public FeedSink {
   const Access& access_;
   Identity identity_;
   ClientRates rates_;
+  std::string client_id_ = new_client_id();
   Subscriptions subscriptions_;
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   bool ended_ = false;

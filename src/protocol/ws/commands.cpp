@@ -21,6 +21,7 @@ std::optional<Op> op_named(std::string_view name) {
   if (name == "history") return Op::history;
   if (name == "ping") return Op::ping;
   if (name == "refresh") return Op::refresh;
+  if (name == "presence") return Op::presence;
   return std::nullopt;
 }
 
@@ -47,14 +48,30 @@ std::optional<ApiError> read_since_and_limit(const json::object& object, Command
   return std::nullopt;
 }
 
+// subscribe's presence options: "presence": true for join/leave pushes, "info": any JSON value.
+std::optional<ApiError> read_presence_options(const json::object& object, Command& command) {
+  if (const json::value* presence = object.if_contains("presence");
+      presence != nullptr && !presence->is_null()) {
+    if (!presence->is_bool()) return invalid("presence must be true or false");
+    command.presence_events = presence->get_bool();
+  }
+  if (const json::value* info = object.if_contains("info"); info != nullptr && !info->is_null())
+    command.info_json = json::serialize(*info);
+  return std::nullopt;
+}
+
 std::optional<ApiError> read_arguments(const json::object& object, Command& command,
                                        const PublishLimits& limits) {
   switch (command.op) {
     case Op::ping:
       return std::nullopt;
     case Op::unsubscribe:
+    case Op::presence:
       return read_channel(object, command);
     case Op::subscribe:
+      if (auto error = read_channel(object, command)) return error;
+      if (auto error = read_presence_options(object, command)) return error;
+      return read_since_and_limit(object, command);
     case Op::history:
       if (auto error = read_channel(object, command)) return error;
       return read_since_and_limit(object, command);

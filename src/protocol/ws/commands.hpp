@@ -13,7 +13,7 @@
 
 namespace herald::ws {
 
-enum class Op { subscribe, unsubscribe, publish, history, ping, refresh };
+enum class Op { subscribe, unsubscribe, publish, history, ping, refresh, presence };
 
 struct Command {
   Op op = Op::ping;
@@ -23,6 +23,8 @@ struct Command {
   std::size_t limit = 100;           // history
   PublishRequest publish;            // publish
   std::string token;                 // refresh: a connection token
+  bool presence_events = false;      // subscribe: push joins and leaves of the channel's presence
+  std::string info_json;             // subscribe: the client's presence info as JSON text; empty: none
 };
 
 struct CommandError {
