@@ -270,7 +270,11 @@ TEST_F(ClientSessionTest, ThePublishClaimAllowsPublishing) {
 }
 
 TEST_F(ClientSessionTest, ANamespaceMayAllowAnonymousSubscribersAndClientPublishing) {
-  config.namespaces = {Namespace{"public:", true, true}};
+  Namespace open;
+  open.prefix = "public:";
+  open.anonymous_subscribe = true;
+  open.client_publish = true;
+  config.namespaces = {open};
   require_tokens("k");
   ClientSession session(worker, output, *access, {});
   auto subscribed = command(session, R"({"id":1,"op":"subscribe","channel":"public:news"})");
