@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "session/engine_results.hpp"
+#include "session/subscriber_seats.hpp"
 
 namespace herald {
 using namespace herald::ws;
@@ -64,9 +65,12 @@ void ClientSession::subscribe(Command& command) {
     return reply_error(command.id,
                        {http::status::bad_request, "too_many_channels",
                         "a connection subscribes to at most " + std::to_string(limit) + " channels"});
+  auto seat = take_subscriber_seat(worker_, access_, command.channel);
+  if (auto* full = std::get_if<ApiError>(&seat)) return reply_error(command.id, *full);
   auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
   ChannelFeed& started = *feed;
-  subscriptions_.push_back(Subscription{std::move(feed), command.id});
+  subscriptions_.push_back(
+      Subscription{std::move(feed), command.id, std::get<SubscriberSeat>(std::move(seat))});
   started.start(std::move(command.since));
 }
 

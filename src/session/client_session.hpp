@@ -12,6 +12,7 @@
 #include "auth/access.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
+#include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 
 namespace herald {
@@ -64,6 +65,7 @@ class ClientSession final : public FeedSink {
   struct Subscription {
     std::unique_ptr<ChannelFeed> feed;
     std::string reply_id;  // the subscribe command's id: its reply, and an error reply if it ends
+    SubscriberSeat seat;   // its place on a channel with max_subscribers, given back when it ends
   };
   using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
 
