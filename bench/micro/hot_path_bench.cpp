@@ -1,6 +1,7 @@
 // Micro-benchmarks of herald's hot path, without sockets: encoding a message for every transport,
-// compressing it once for permessage-deflate, handing it to N local subscribers through the hub, and
-// parsing resume tokens. Run: build/herald_micro_bench (Google Benchmark flags apply).
+// compressing it once for permessage-deflate, handing it to N local subscribers through the hub,
+// parsing resume tokens, and finding a channel's history bounds among N namespace rules (which the Redis
+// engine does on every publish). Run: build/herald_micro_bench (Google Benchmark flags apply).
 #include <benchmark/benchmark.h>
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/resume_token.hpp"
+#include "engine/history_policy.hpp"
 #include "engine/memory/memory_engine.hpp"
 #include "protocol/encoded_message.hpp"
 #include "pubsub/channel_feed.hpp"
@@ -49,6 +51,17 @@ void BM_ParseResumeToken(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(split_resume_token(token, channels));
 }
 BENCHMARK(BM_ParseResumeToken)->Arg(1)->Arg(16);
+
+// N rules of prefixes "ns<i>:"; the channel matches none of them (the longest lookup).
+void BM_HistoryPolicyLookup(benchmark::State& state) {
+  ChannelLimits limits;
+  for (std::int64_t i = 0; i < state.range(0); ++i)
+    limits.history_rules.push_back({"ns" + std::to_string(i) + ":", 10, 60'000});
+  HistoryPolicy policy(limits);
+  const std::string channel = "room:lobby:a-rather-long-channel-name";
+  for (auto _ : state) benchmark::DoNotOptimize(policy.limits_of(channel));
+}
+BENCHMARK(BM_HistoryPolicyLookup)->Arg(0)->Arg(4)->Arg(32);
 
 // A worker's hub over the memory engine, with N feeds on one channel whose sink queues every message
 // the way a stream does (a reference to the shared bytes).

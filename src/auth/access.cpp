@@ -120,4 +120,9 @@ std::optional<ApiError> Access::check_client_publish(const Identity& identity,
   return ApiError{http::status::forbidden, "forbidden", "clients may not publish to " + std::string(channel)};
 }
 
+std::size_t Access::max_subscribers(std::string_view channel) const {
+  const Namespace* space = namespace_of(channel);
+  return space ? space->max_subscribers : 0;
+}
+
 }  // namespace herald

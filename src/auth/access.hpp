@@ -47,6 +47,8 @@ class Access {
   std::optional<ApiError> check_client_publish(const Identity& identity, std::string_view channel) const;
   // Whether `channel` keeps presence (its namespace's `presence`).
   bool keeps_presence(std::string_view channel) const;
+  // The most subscribers `channel` may have on this node (its namespace's max_subscribers); 0: no limit.
+  std::size_t max_subscribers(std::string_view channel) const;
 
  private:
   const Namespace* namespace_of(std::string_view channel) const;

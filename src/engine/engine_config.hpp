@@ -1,6 +1,6 @@
 // The settings an engine is made with: which engine, the bounds of every channel it keeps (history
-// size and age, channel count, idle time, idempotency window, the same for every engine), and where the
-// Redis engine finds its server.
+// size and age, also per channel name prefix; channel count, idle time, idempotency window; the same
+// for every engine), and where the Redis engine finds its server.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -9,9 +9,17 @@
 
 namespace herald {
 
-struct ChannelLimits {
+// The history bounds of the channels whose names start with `prefix` (a [[namespace]] of the settings).
+struct HistoryRule {
+  std::string prefix;
   std::size_t history_size = 1000;
   std::int64_t history_ttl_ms = 600'000;
+};
+
+struct ChannelLimits {
+  std::size_t history_size = 1000;  // of a channel no rule covers
+  std::int64_t history_ttl_ms = 600'000;
+  std::vector<HistoryRule> history_rules;  // the longest matching prefix wins (engine/history_policy.hpp)
   std::size_t max_channels = 1'000'000;
   std::int64_t channel_idle_ms = 600'000;
   std::int64_t idempotency_window_ms = 300'000;

@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct Namespace {
   bool anonymous_subscribe = false;  // clients without a token may subscribe (when tokens are configured)
   bool client_publish = false;       // clients that may subscribe may also publish (WebSocket and HTTP)
   bool presence = false;             // the channels keep presence: who is subscribed, join and leave events
+  std::optional<std::size_t> history_size;  // messages kept per channel; unset: history.size
+  std::optional<Seconds> history_ttl;       // how long a message stays in history; unset: history.ttl
+  std::size_t max_subscribers = 0;          // SSE streams and WS subscriptions per channel and node; 0: any
 };
 
 // [[api_key]]: a named key for server-side callers, and what it may do.

@@ -54,6 +54,11 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, const
   out += fmt::format("herald_slow_consumer_disconnects_total {}\n",
                      sum(shards, [&](const MetricsShard& s) { return load(s.slow_consumers_); }));
 
+  header(out, "herald_subscribe_refused_total", "counter",
+         "SSE streams and WebSocket subscribes refused, by reason (channel_full: max_subscribers).");
+  out += fmt::format("herald_subscribe_refused_total{{reason=\"channel_full\"}} {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.channel_full_); }));
+
   header(out, "herald_http_requests_total", "counter", "HTTP responses by status class.");
   const char* classes[] = {"2xx", "4xx", "5xx"};
   for (std::size_t c = 0; c < 3; ++c)

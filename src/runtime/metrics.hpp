@@ -24,6 +24,8 @@ class MetricsShard {
   void delivered(Delivery d, std::uint64_t n = 1) { add(delivered_[index(d)], n); }
   void gap() { add(gaps_, 1); }
   void slow_consumer() { add(slow_consumers_, 1); }
+  // An SSE stream or WebSocket subscribe refused: its channel had [[namespace]] max_subscribers already.
+  void channel_full() { add(channel_full_, 1); }
   void http_response(unsigned status);
   void publish_duration(double seconds) { publish_durations_.observe(seconds); }
   void client_limited(ClientLimit limit) { add(client_limited_[index(limit)], 1); }
@@ -44,6 +46,7 @@ class MetricsShard {
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Delivery::count)> delivered_{};
   std::atomic<std::uint64_t> gaps_{0};
   std::atomic<std::uint64_t> slow_consumers_{0};
+  std::atomic<std::uint64_t> channel_full_{0};
   std::array<std::atomic<std::uint64_t>, 3> http_responses_{};  // 2xx (and 1xx/3xx), 4xx, 5xx
   prometheus::Histogram publish_durations_;
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(ClientLimit::count)> client_limited_{};

@@ -17,6 +17,7 @@
 #include "runtime/config.hpp"
 #include "runtime/connection.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/subscriber_counts.hpp"
 
 namespace herald {
 
@@ -38,6 +39,7 @@ struct ServerState {
   Engine* engine = nullptr;
   std::atomic<bool> shutting_down{false};
   std::atomic<std::size_t> open_connections{0};
+  SubscriberCounts subscribers;  // of channels with a subscriber limit ([[namespace]] max_subscribers)
   std::function<std::string()> render_metrics;  // Prometheus text of the whole server
 };
 

@@ -219,7 +219,38 @@ void apply_section(Config& config, Origins& origins, const std::string& path, co
   }
 }
 
-// One [[namespace]] table: prefix (required), anonymous_subscribe, client_publish, presence.
+// One [[namespace]] key other than prefix; false when `name` is not one.
+bool read_namespace_key(std::string_view name, const toml::node& node, Namespace& space,
+                        const ValueOrigin& origin) {
+  if (name == "anonymous_subscribe") {
+    read_toml(node, space.anonymous_subscribe, origin);
+  } else if (name == "client_publish") {
+    read_toml(node, space.client_publish, origin);
+  } else if (name == "history_size") {
+    read_toml(node, space.history_size.emplace(), origin);
+    if (*space.history_size == 0) fail(origin.source, origin.key, "must be at least 1");  // as history.size
+  } else if (name == "history_ttl") {
+    read_toml(node, space.history_ttl.emplace(), origin);
+  } else if (name == "max_subscribers") {
+    read_toml(node, space.max_subscribers, origin);
+  } else if (name == "presence") {
+    read_toml(node, space.presence, origin);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const std::vector<std::string>& namespace_keys() {
+  static const std::vector<std::string> keys = {"namespace.prefix",         "namespace.anonymous_subscribe",
+                                                "namespace.client_publish", "namespace.history_size",
+                                                "namespace.history_ttl",    "namespace.max_subscribers",
+                                                "namespace.presence"};
+  return keys;
+}
+
+// One [[namespace]] table: prefix (required), anonymous_subscribe, client_publish, history_size,
+// history_ttl, max_subscribers, presence.
 Namespace read_namespace(const std::string& path, const toml::table& table, const std::string& where) {
   Namespace space;
   bool has_prefix = false;
@@ -229,16 +260,8 @@ Namespace read_namespace(const std::string& path, const toml::table& table, cons
     if (name->str() == "prefix") {
       read_toml(*node, space.prefix, origin);
       has_prefix = true;
-    } else if (name->str() == "anonymous_subscribe") {
-      read_toml(*node, space.anonymous_subscribe, origin);
-    } else if (name->str() == "client_publish") {
-      read_toml(*node, space.client_publish, origin);
-    } else if (name->str() == "presence") {
-      read_toml(*node, space.presence, origin);
-    } else {
-      fail(position(path, name->source()), key,
-           "unknown setting" + hint(key, {"namespace.prefix", "namespace.anonymous_subscribe",
-                                          "namespace.client_publish", "namespace.presence"}));
+    } else if (!read_namespace_key(name->str(), *node, space, origin)) {
+      fail(position(path, name->source()), key, "unknown setting" + hint(key, namespace_keys()));
     }
   }
   if (!has_prefix) fail(where, "namespace.prefix", "every [[namespace]] needs a prefix");

@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -23,11 +24,26 @@ std::int64_t to_ms(Seconds duration) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
+// The history bounds of the [[namespace]] tables. Once one namespace sets history_size or history_ttl,
+// every namespace becomes a rule (those that set neither get history.size and history.ttl), so that the
+// longest prefix decides as it does for the other namespace settings; with none, there are no rules.
+std::vector<HistoryRule> history_rules(const Config& config) {
+  bool any = std::any_of(config.namespaces.begin(), config.namespaces.end(),
+                         [](const Namespace& space) { return space.history_size || space.history_ttl; });
+  std::vector<HistoryRule> rules;
+  if (!any) return rules;
+  for (const auto& space : config.namespaces)
+    rules.push_back(HistoryRule{space.prefix, space.history_size.value_or(config.history_size),
+                                to_ms(space.history_ttl.value_or(config.history_ttl))});
+  return rules;
+}
+
 EngineConfig engine_config(const Config& config) {
   EngineConfig engine;
   engine.type = config.engine_type;
   engine.channels.history_size = config.history_size;
   engine.channels.history_ttl_ms = to_ms(config.history_ttl);
+  engine.channels.history_rules = history_rules(config);
   engine.channels.max_channels = config.max_channels;
   engine.channels.channel_idle_ms = to_ms(config.channel_idle_timeout);
   engine.channels.idempotency_window_ms = to_ms(config.idempotency_window);

@@ -7,6 +7,7 @@
 
 #include "protocol/presence_json.hpp"
 #include "session/engine_results.hpp"
+#include "session/subscriber_seats.hpp"
 
 namespace herald {
 using namespace herald::ws;
@@ -73,6 +74,8 @@ void ClientSession::subscribe(Command& command) {
     return reply_error(command.id,
                        {http::status::bad_request, "too_many_channels",
                         "a connection subscribes to at most " + std::to_string(limit) + " channels"});
+  auto seat = take_subscriber_seat(worker_, access_, command.channel);
+  if (auto* full = std::get_if<ApiError>(&seat)) return reply_error(command.id, *full);
   bool present = access_.keeps_presence(command.channel);
   if (present) {
     if (auto refusal = join_presence(command.channel, std::move(command.info_json)))
@@ -80,7 +83,9 @@ void ClientSession::subscribe(Command& command) {
   }
   auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
   ChannelFeed& started = *feed;
-  subscriptions_.push_back(Subscription{std::move(feed), command.id, present, command.presence_events});
+  subscriptions_.push_back(Subscription{std::move(feed), command.id,
+                                        std::get<SubscriberSeat>(std::move(seat)), present,
+                                        command.presence_events});
   started.start(std::move(command.since));
 }
 

@@ -13,6 +13,7 @@
 #include "auth/client_rates.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
+#include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 #include "session/client_id.hpp"
 
@@ -72,6 +73,7 @@ class ClientSession final : public FeedSink {
   struct Subscription {
     std::unique_ptr<ChannelFeed> feed;
     std::string reply_id;          // the subscribe command's id: its reply, and an error reply if it ends
+    SubscriberSeat seat;           // its place on a channel with max_subscribers, given back when it ends
     bool present = false;          // the client is in the channel's presence
     bool presence_events = false;  // the client asked for join and leave pushes
   };

@@ -21,6 +21,7 @@
 #include "protocol/http/router.hpp"
 #include "protocol/ws/handshake.hpp"
 #include "runtime/socket_of.hpp"
+#include "session/subscriber_seats.hpp"
 #include "transport/api_handlers.hpp"
 #include "transport/longpoll.hpp"
 #include "transport/sse_stream.hpp"
@@ -315,6 +316,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     auto& sse = std::get<SseParams>(params);
     auto admitted = access_.admit_subscriber(request, sse.channels);
     if (auto* refusal = std::get_if<ApiError>(&admitted)) return refusal_response(*refusal);
+    auto seats = take_subscriber_seats(worker_, access_, sse.channels);
+    if (auto* full = std::get_if<ApiError>(&seats)) return error_response(*full);
+    sse.seats = std::get<std::vector<SubscriberSeat>>(std::move(seats));
     if (const auto& token = std::get<Identity>(admitted).token) sse.token_expires = token->expires_at;
     if (cors_) sse.extra_headers = cors_header_lines(*cors_);
     worker_.metrics().http_response(200);

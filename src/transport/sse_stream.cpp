@@ -96,6 +96,7 @@ class SseStream final : public StreamConnection<Stream>,
     else
       this->send(response_head(params.extra_headers));
     this->send(sse::retry_field(worker_.config().sse_retry_ms));
+    seats_ = std::move(params.seats);
     parts_.resize(params.channels.size());
     feeds_.reserve(params.channels.size());
     for (std::size_t i = 0; i < params.channels.size(); ++i) {
@@ -172,6 +173,7 @@ class SseStream final : public StreamConnection<Stream>,
   void on_ending() override {
     for (auto& feed : feeds_) feed->stop();
     held_.clear();
+    seats_.clear();  // the channels' places are free from now on, whatever ended the stream
   }
 
   std::string slow_consumer_words() override { return last_event("slow_consumer"); }
@@ -224,6 +226,7 @@ class SseStream final : public StreamConnection<Stream>,
   }
 
   std::vector<std::unique_ptr<ChannelFeed>> feeds_;
+  std::vector<SubscriberSeat> seats_;
   std::vector<std::string> parts_;  // resume token part per channel
   std::size_t started_ = 0;
   std::vector<Held> held_;  // events that arrived before every channel had its start position

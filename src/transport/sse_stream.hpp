@@ -11,6 +11,7 @@
 #include "core/cursor.hpp"
 #include "protocol/http/api_error.hpp"
 #include "runtime/connection_slot.hpp"
+#include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 
 namespace herald {
@@ -21,6 +22,8 @@ struct SseParams {
   bool raw = false;                               // format=raw: the payload itself as data
   std::optional<std::chrono::system_clock::time_point> token_expires;  // the stream ends then (token_expired)
   std::string extra_headers;  // header lines ("Name: value\r\n") added to the response, e.g. CORS
+  std::vector<SubscriberSeat>
+      seats;  // the stream's places on channels with max_subscribers, held until it ends
 };
 
 // channel=… (1 to max_channels, no repeats), since=TOKEN or the Last-Event-ID header, format=raw|json.

@@ -19,7 +19,10 @@ MemoryEngine::Shard::Shard(const asio::any_io_executor& executor, const MemoryEn
       random(std::random_device{}()) {}
 
 MemoryEngine::MemoryEngine(std::vector<asio::any_io_executor> executors, MemoryEngineConfig config)
-    : executors_(std::move(executors)), events_(executors_.size(), nullptr), config_(config) {
+    : executors_(std::move(executors)),
+      events_(executors_.size(), nullptr),
+      config_(config),
+      history_policy_(config_) {
   if (executors_.empty() || executors_.size() > kMaxWorkers)
     throw std::invalid_argument("the memory engine needs 1 to 64 workers");
   for (const auto& executor : executors_) shards_.push_back(std::make_unique<Shard>(executor, config_));
@@ -60,8 +63,8 @@ MemoryEngine::Channel* MemoryEngine::find_or_create(Shard& shard, const std::str
   auto it = shard.channels.find(name);
   if (it == shard.channels.end()) {
     if (channel_count_.load(std::memory_order_relaxed) >= config_.max_channels) return nullptr;
-    Channel channel{
-        new_epoch(shard.random), 0, HistoryRing(config_.history_size, config_.history_ttl_ms), 0, now_ms, {}};
+    HistoryLimits history = history_policy_.limits_of(name);
+    Channel channel{new_epoch(shard.random), 0, HistoryRing(history.size, history.ttl_ms), 0, now_ms, {}};
     it = shard.channels.emplace(name, std::move(channel)).first;
     channel_count_.fetch_add(1, std::memory_order_relaxed);
   }

@@ -12,6 +12,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/history_policy.hpp"
 #include "engine/memory/history_ring.hpp"
 #include "engine/memory/idempotency_window.hpp"
 
@@ -84,6 +85,7 @@ class MemoryEngine final : public Engine {
   std::vector<boost::asio::any_io_executor> executors_;
   std::vector<EngineEvents*> events_;  // per worker
   MemoryEngineConfig config_;
+  HistoryPolicy history_policy_;  // a channel's ring gets its bounds when the channel is made
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<std::size_t> channel_count_{0};
   std::atomic<bool> stopped_{false};

@@ -78,7 +78,10 @@ MessagePtr message_of_payload(std::string_view channel, std::string_view payload
 }  // namespace
 
 RedisEngine::RedisEngine(std::vector<asio::any_io_executor> executors, const EngineConfig& config)
-    : executors_(std::move(executors)), config_(config), workers_(executors_.size()) {
+    : executors_(std::move(executors)),
+      config_(config),
+      history_policy_(config_.channels),
+      workers_(executors_.size()) {
   if (executors_.empty() || executors_.size() > kMaxWorkers)
     throw std::invalid_argument("the redis engine needs 1 to 64 workers");
   std::string problem;
@@ -204,6 +207,7 @@ void RedisEngine::run_script(WorkerId from, const redis::Script& script, std::ve
 
 void RedisEngine::publish(WorkerId from, PublishRequest request, PublishCompletion done) {
   const ChannelLimits& limits = config_.channels;
+  HistoryLimits history = history_policy_.limits_of(request.channel);
   redis::ChannelKeys keys = redis::keys_of(config_.redis.prefix, request.channel);
   std::string window = request.idempotency_key.empty()
                            ? "0"
@@ -215,8 +219,8 @@ void RedisEngine::publish(WorkerId from, PublishRequest request, PublishCompleti
                                   std::to_string(now_unix_ms()),
                                   std::move(request.event),
                                   std::move(request.data_json),
-                                  std::to_string(limits.history_size),
-                                  std::to_string(limits.history_ttl_ms),
+                                  std::to_string(history.size),
+                                  std::to_string(history.ttl_ms),
                                   std::to_string(std::max<std::int64_t>(limits.channel_idle_ms, 1)),
                                   std::move(window),
                                   keys.topic};
@@ -240,6 +244,7 @@ void RedisEngine::publish(WorkerId from, PublishRequest request, PublishCompleti
 
 void RedisEngine::history(WorkerId from, HistoryRequest request, HistoryCompletion done) {
   const ChannelLimits& limits = config_.channels;
+  HistoryLimits history = history_policy_.limits_of(request.channel);
   redis::ChannelKeys keys = redis::keys_of(config_.redis.prefix, request.channel);
   std::string mode = "newest", since_epoch, since_offset = "0";
   if (request.since) {
@@ -257,7 +262,7 @@ void RedisEngine::history(WorkerId from, HistoryRequest request, HistoryCompleti
                                   since_offset,
                                   std::to_string(request.limit),
                                   std::to_string(now_unix_ms()),
-                                  std::to_string(limits.history_ttl_ms),
+                                  std::to_string(history.ttl_ms),
                                   std::to_string(std::max<std::int64_t>(limits.channel_idle_ms, 1)),
                                   request.since_time_ms > 0 ? std::to_string(request.since_time_ms) : ""};
   run_script(from, redis::history_script(), std::move(params), 2,

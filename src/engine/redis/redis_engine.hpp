@@ -18,6 +18,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/engine_config.hpp"
+#include "engine/history_policy.hpp"
 #include "engine/redis/redis_router.hpp"
 #include "engine/redis/redis_scripts.hpp"
 #include "engine/redis/redis_subscriber.hpp"
@@ -104,6 +105,7 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
 
   std::vector<boost::asio::any_io_executor> executors_;
   EngineConfig config_;
+  HistoryPolicy history_policy_;  // the bounds each publish and history read passes to its script
   redis::Endpoint endpoint_;
   std::vector<Worker> workers_;
   std::unordered_map<std::string, std::unique_ptr<redis::Subscriber>> subscribers_;  // by node

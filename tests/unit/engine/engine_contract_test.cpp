@@ -300,6 +300,43 @@ TYPED_TEST(EngineContract, HistoryLostToAgeGivesAGapToTheNextOffset) {
   EXPECT_EQ(workers.publish(0, "room").cursor, (Cursor{epoch, 4}));
 }
 
+// History rules by channel name prefix (the [[namespace]] history_size and history_ttl).
+ChannelLimits with_history_rules(std::vector<HistoryRule> rules) {
+  ChannelLimits config;
+  config.history_size = 6;
+  config.history_rules = std::move(rules);
+  return config;
+}
+
+TYPED_TEST(EngineContract, HistorySizeIsThatOfTheLongestMatchingRule) {
+  Workers workers(2, this->maker(with_history_rules({{"short:", 2, 600'000}, {"short:long:", 4, 600'000}})));
+  for (const char* channel : {"short:a", "short:long:a", "other"}) publish_n(workers, channel, 8);
+  EXPECT_EQ(offsets(workers.history(1, "short:a", std::nullopt).messages), (Offsets{7, 8}));
+  EXPECT_EQ(offsets(workers.history(1, "short:long:a", std::nullopt).messages), (Offsets{5, 6, 7, 8}));
+  EXPECT_EQ(offsets(workers.history(1, "other", std::nullopt).messages), (Offsets{3, 4, 5, 6, 7, 8}));
+  std::string epoch = workers.history(0, "short:a", std::nullopt).cursor.epoch;
+  HistoryOutcome behind = workers.history(0, "short:a", epoch + ":5");
+  ASSERT_TRUE(behind.gap.has_value()) << "offset 6 is no longer kept";
+  EXPECT_EQ(offsets(behind.messages), (Offsets{7, 8}));
+  EXPECT_FALSE(workers.history(0, "short:a", epoch + ":6").gap.has_value());
+}
+
+TYPED_TEST(EngineContract, HistoryAgeIsThatOfTheChannelsRule) {
+  // Over Redis every call here waits for a quiet moment (40 ms): 500 ms leaves room for the first checks.
+  Workers workers(1, this->maker(with_history_rules({{"brief:", 100, 500}})));
+  publish_n(workers, "lasting", 2);
+  publish_n(workers, "brief:a", 2);
+  EXPECT_EQ(offsets(workers.history(0, "brief:a", std::nullopt).messages), (Offsets{1, 2}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  HistoryOutcome expired = workers.history(0, "brief:a", std::nullopt);
+  EXPECT_TRUE(expired.messages.empty());
+  EXPECT_EQ(expired.cursor.offset, 2u) << "the offsets stay";
+  ASSERT_TRUE(workers.history(0, "brief:a", expired.cursor.epoch + ":0").gap.has_value());
+  EXPECT_EQ(offsets(workers.history(0, "lasting", std::nullopt).messages), (Offsets{1, 2}));
+  EXPECT_EQ(workers.publish(0, "brief:a").cursor.offset, 3u);
+  EXPECT_EQ(offsets(workers.history(0, "brief:a", std::nullopt).messages), (Offsets{3}));
+}
+
 TYPED_TEST(EngineContract, IdempotentPublishReturnsTheFirstResultAndPublishesNothing) {
   Workers workers(1, this->maker());
   workers.watch(0, "room");

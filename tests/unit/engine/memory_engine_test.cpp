@@ -23,6 +23,18 @@ TEST(MemoryEngine, WatchCreatesTheChannel) {
   EXPECT_EQ(workers.engine->channel_count(), 1u);
 }
 
+TEST(MemoryEngine, AChannelMadeByWatchingHasTheBoundsOfItsRule) {
+  MemoryEngineConfig config;
+  config.history_rules = {{"few:", 1, 600'000}};
+  Workers workers(1, memory_engine(config));
+  workers.watch(0, "few:a");
+  workers.publish(0, "few:a", "1");
+  workers.publish(0, "few:a", "2");
+  auto kept = workers.history(0, "few:a", std::nullopt).messages;
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0]->offset, 2u);
+}
+
 TEST(MemoryEngine, StartAndStopDoNotDisturbPendingWork) {
   Workers workers(2, memory_engine());
   workers.engine->start();

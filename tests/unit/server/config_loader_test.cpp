@@ -401,6 +401,50 @@ TEST_F(ConfigLoaderTest, NamespacesAreArraysOfTables) {
   EXPECT_EQ(error_of(file).key(), "namespace.prefix");
 }
 
+TEST_F(ConfigLoaderTest, NamespacesMayBoundHistoryAndSubscribers) {
+  std::string file = toml_file(
+      "[[namespace]]\nprefix = \"ticker:\"\nhistory_size = 5\nhistory_ttl = 1.5\nmax_subscribers = 3\n"
+      "[[namespace]]\nprefix = \"chat:\"\nhistory_ttl = 0\n"
+      "[[namespace]]\nprefix = \"plain:\"\n");
+  Config config = load_config(file, {});
+  ASSERT_EQ(config.namespaces.size(), 3u);
+  EXPECT_EQ(config.namespaces[0].history_size, std::optional<std::size_t>(5));
+  EXPECT_EQ(config.namespaces[0].history_ttl, std::optional<Seconds>(1.5));
+  EXPECT_EQ(config.namespaces[0].max_subscribers, 3u);
+  EXPECT_FALSE(config.namespaces[1].history_size.has_value()) << "unset: history.size applies";
+  EXPECT_EQ(config.namespaces[1].history_ttl, std::optional<Seconds>(0));
+  EXPECT_EQ(config.namespaces[1].max_subscribers, 0u) << "no limit";
+  EXPECT_FALSE(config.namespaces[2].history_size || config.namespaces[2].history_ttl);
+}
+
+TEST_F(ConfigLoaderTest, NamespaceBoundsAreCheckedLikeTheGlobalKeys) {
+  struct Bad {
+    std::string line;
+    std::string key;
+    std::string problem;
+  };
+  const std::vector<Bad> cases = {
+      {"history_size = 0", "namespace.history_size", "must be at least 1"},
+      {"history_size = -3", "namespace.history_size", "expected a non-negative integer, got -3"},
+      {"history_size = \"ten\"", "namespace.history_size", "expected a non-negative integer, got \"ten\""},
+      {"history_ttl = -1", "namespace.history_ttl", "expected a non-negative number of seconds, got -1"},
+      {"history_ttl = \"1s\"", "namespace.history_ttl",
+       "expected a non-negative number of seconds, got \"1s\""},
+      {"history_ttl = 1e12", "namespace.history_ttl", "1000000000000.0 is too large (at most 1000000000)"},
+      {"max_subscribers = -1", "namespace.max_subscribers", "expected a non-negative integer, got -1"},
+      {"max_subscribers = true", "namespace.max_subscribers", "expected a non-negative integer, got true"},
+  };
+  for (const auto& bad : cases) {
+    std::string file = toml_file("[[namespace]]\nprefix = \"a:\"\n" + bad.line + "\n");
+    ConfigError error = error_of(file);
+    EXPECT_EQ(error.source(), file + ":3:" + std::to_string(bad.line.find('=') + 3)) << bad.line;
+    EXPECT_EQ(error.key(), bad.key) << bad.line;
+    EXPECT_EQ(error.problem(), bad.problem) << bad.line;
+  }
+  std::string file = toml_file("[[namespace]]\nprefix = \"a:\"\nmax_subscriber = 2\n");
+  EXPECT_EQ(error_of(file).problem(), "unknown setting (did you mean namespace.max_subscribers?)");
+}
+
 TEST_F(ConfigLoaderTest, NamedApiKeysWithScopes) {
   std::string file = toml_file(
       "[[api_key]]\nname = \"backend\"\nkey = \"k1\"\n"

@@ -218,6 +218,74 @@ TEST_F(ClientSessionTest, ASubscriptionOutlivesAnUnavailableEngineAndCatchesUp) 
   EXPECT_EQ(offsets, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
+// Subscriber limits ([[namespace]] max_subscribers) count the subscriptions of every session.
+class ClientSessionLimitTest : public ClientSessionTest {
+ protected:
+  ClientSessionLimitTest() {
+    Namespace limited;
+    limited.prefix = "few:";
+    limited.max_subscribers = 2;
+    config.namespaces = {limited};
+  }
+  std::string subscribe(ClientSession& session, int id, const std::string& channel) {
+    auto said = command(
+        session, R"({"id":)" + std::to_string(id) + R"(,"op":"subscribe","channel":")" + channel + "\"}");
+    if (said.size() != 1u) return "replies: " + std::to_string(said.size());
+    if (said[0].at("ok") == true) return "ok";
+    return std::string(said[0].at("error").at("code").as_string());
+  }
+};
+
+TEST_F(ClientSessionLimitTest, TheSubscriberOverTheLimitGetsChannelFullAndTheSessionGoesOn) {
+  ClientSession first(worker, output, *access, {});
+  ClientSession second(worker, output, *access, {});
+  ClientSession third(worker, output, *access, {});
+  EXPECT_EQ(subscribe(first, 1, "few:a"), "ok");
+  EXPECT_EQ(subscribe(second, 1, "few:a"), "ok");
+  auto said = command(third, R"({"id":7,"op":"subscribe","channel":"few:a"})");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].at("id"), 7);
+  EXPECT_EQ(said[0].at("ok"), false);
+  EXPECT_EQ(said[0].at("error").at("code"), "channel_full");
+  std::string message(said[0].at("error").at("message").as_string());
+  EXPECT_NE(message.find("few:a"), std::string::npos) << message;
+  EXPECT_NE(message.find('2'), std::string::npos) << message;
+  EXPECT_EQ(third.subscription_count(), 0u);
+  EXPECT_EQ(subscribe(third, 8, "few:b"), "ok") << "another channel of the namespace has its own count";
+  EXPECT_EQ(subscribe(third, 9, "many"), "ok") << "a channel without a limit";
+  EXPECT_EQ(command(third, R"({"id":10,"op":"ping"})").size(), 1u);
+  EXPECT_EQ(state.subscribers.count("few:a"), 2u);
+  std::string metrics = render_metrics({&worker.metrics()}, engine, 0);
+  EXPECT_NE(metrics.find("herald_subscribe_refused_total{reason=\"channel_full\"} 1\n"), std::string::npos)
+      << metrics;
+}
+
+TEST_F(ClientSessionLimitTest, APlaceIsFreeAgainHoweverTheSubscriptionEnds) {
+  ClientSession first(worker, output, *access, {});
+  ClientSession second(worker, output, *access, {});
+  ClientSession waiting(worker, output, *access, {});
+  EXPECT_EQ(subscribe(first, 1, "few:a"), "ok");
+  EXPECT_EQ(subscribe(second, 1, "few:a"), "ok");
+  EXPECT_EQ(subscribe(waiting, 1, "few:a"), "channel_full");
+  command(first, R"({"id":2,"op":"unsubscribe","channel":"few:a"})");
+  EXPECT_EQ(subscribe(waiting, 2, "few:a"), "ok") << "after an unsubscribe";
+  EXPECT_EQ(subscribe(first, 3, "few:a"), "channel_full");
+  second.end();  // the connection ended (closed, slow consumer, token expired, shutdown)
+  EXPECT_EQ(subscribe(first, 4, "few:a"), "ok") << "after the end of a session";
+  EXPECT_EQ(state.subscribers.count("few:a"), 2u);
+  {
+    ClientSession brief(worker, output, *access, {});
+    EXPECT_EQ(subscribe(brief, 1, "few:c"), "ok");
+  }
+  EXPECT_EQ(state.subscribers.count("few:c"), 0u) << "a destroyed session gives its places back";
+  // A subscription the engine refuses gives its place back too.
+  engine.fail_history = true;
+  engine.failure = EngineStatus::rejected;
+  EXPECT_EQ(subscribe(first, 5, "few:d"), "unavailable");
+  EXPECT_EQ(state.subscribers.count("few:d"), 0u);
+  first.release_retired();
+}
+
 TEST_F(ClientSessionTest, AnEndedSessionSaysNothingMore) {
   allow_publishing();
   ClientSession session(worker, output, *access, {});
@@ -279,7 +347,11 @@ TEST_F(ClientSessionTest, ThePublishClaimAllowsPublishing) {
 }
 
 TEST_F(ClientSessionTest, ANamespaceMayAllowAnonymousSubscribersAndClientPublishing) {
-  config.namespaces = {Namespace{"public:", true, true}};
+  Namespace open;
+  open.prefix = "public:";
+  open.anonymous_subscribe = true;
+  open.client_publish = true;
+  config.namespaces = {open};
   require_tokens("k");
   ClientSession session(worker, output, *access, {});
   auto subscribed = command(session, R"({"id":1,"op":"subscribe","channel":"public:news"})");
