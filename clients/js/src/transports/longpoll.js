@@ -41,8 +41,9 @@ export class LongPollTransport {
 
   async loop(sub, signal) {
     const backoff = new Backoff(this.ctx.options.backoff, this.ctx.options.random);
-    const waitSeconds = this.ctx.options.longPollTimeout;
+    let fresh = true; // the first poll (and the first after a failure) answers at once: it proves the way
     while (!signal.aborted && sub.active) {
+      const waitSeconds = fresh ? 0 : this.ctx.options.longPollTimeout;
       if (this.ctx.state() !== 'connected') this.ctx.report('connecting', backoff.attempt ? 'reconnecting' : 'polling');
       try {
         const token = await this.ctx.token();
@@ -52,6 +53,7 @@ export class LongPollTransport {
         const answer = await getJSON(this.ctx.fetch, url, { signal: poll.signal }).finally(poll.release);
         if (signal.aborted) return;
         backoff.reset();
+        fresh = false;
         this.ctx.report('connected', 'long polling');
         if (answer.gap) sub.gap(answer.gap);
         for (const message of answer.messages) sub.receive(message);
@@ -59,6 +61,7 @@ export class LongPollTransport {
         if (signal.aborted || this.stopped) return;
         const error = networkError(err);
         if (error.status) this.ctx.error(error);
+        fresh = true;
         this.ctx.report('disconnected', `long poll failed: ${error.message}`);
         await pause(backoff.next(), signal);
       }
