@@ -25,3 +25,6 @@ export async function errorFromResponse(response) {
   }
   return new HeraldError(code, `herald: ${message}`, { status: response.status });
 }
+
+/** Codes that refuse one channel to this client: retrying cannot help, the subscription ends. */
+export const CHANNEL_REFUSALS = new Set(['token_required', 'forbidden_channel', 'invalid_channel']);

@@ -116,6 +116,8 @@ export interface HistoryResult<T = unknown> {
 export class HeraldError extends Error {
   readonly code: string;
   readonly status?: number;
+  /** Set when the error ended the subscription to this channel (refused by the server). */
+  readonly channel?: string;
   constructor(code: string, message: string, options?: { status?: number });
 }
 

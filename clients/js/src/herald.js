@@ -164,6 +164,7 @@ export class Herald {
       error: (err) => isActive() && this.emit('error', err),
       tokenRejected: (reason) => this.emit('error', new HeraldError('invalid_token', `herald: ${reason}`)),
       subscriptionFailed: (sub, err) => {
+        err.channel = sub.channel;
         sub.unsubscribe();
         this.emit('error', err);
       },

@@ -1,6 +1,7 @@
 // The long-polling transport (`/api/lp`). A long poll names exactly one channel (docs/protocol.md), so
 // each subscription runs its own poll loop; every poll sends `since` = the subscription's cursor.
 import { Backoff } from '../backoff.js';
+import { CHANNEL_REFUSALS } from '../errors.js';
 import { endpoint, getJSON, networkError } from '../http.js';
 import { fetchMissingCursors } from './positions.js';
 
@@ -60,6 +61,10 @@ export class LongPollTransport {
       } catch (err) {
         if (signal.aborted || this.stopped) return;
         const error = networkError(err);
+        if (CHANNEL_REFUSALS.has(error.code)) {
+          this.ctx.subscriptionFailed(sub, error); // retrying cannot help: the subscription ends
+          return;
+        }
         if (error.status) this.ctx.error(error);
         fresh = true;
         this.ctx.report('disconnected', `long poll failed: ${error.message}`);

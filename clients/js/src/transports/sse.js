@@ -3,9 +3,9 @@
 // re-opened with the current cursors (`since` = one cursor per channel) when the set of channels
 // changes, and after any break, with backoff.
 import { Backoff } from '../backoff.js';
-import { errorFromResponse, HeraldError } from '../errors.js';
+import { CHANNEL_REFUSALS, errorFromResponse, HeraldError } from '../errors.js';
 import { sseSilenceAction } from '../fallback.js';
-import { endpoint, networkError } from '../http.js';
+import { endpoint, getJSON, networkError } from '../http.js';
 import { SseParser } from '../sse-parser.js';
 import { fetchMissingCursors } from './positions.js';
 
@@ -71,17 +71,41 @@ export class SseTransport {
     if (!reopen || this.ctx.state() !== 'connected') {
       this.ctx.report('connecting', this.backoff.attempt ? 'reconnecting' : 'opening an SSE stream');
     }
+    let token = null;
     try {
-      const token = await this.ctx.token();
+      token = await this.ctx.token();
       await fetchMissingCursors(this.ctx, subs, { signal: controller.signal, token });
       if (generation !== this.generation) return;
       await this.stream(subs, token, controller, generation);
     } catch (err) {
       if (generation !== this.generation || this.stopped) return;
       const error = networkError(err);
+      if (CHANNEL_REFUSALS.has(error.code) && (await this.endRefusedSubscriptions(subs, token, generation))) return;
+      if (generation !== this.generation || this.stopped) return;
       if (error.status) this.ctx.error(error);
       this.retry(`SSE stream failed: ${error.message}`);
     }
+  }
+
+  /**
+   * One refused channel refuses the whole stream: find the refused ones (the history endpoint applies
+   * the same rules per channel), end those subscriptions and re-open with the others. True if any ended.
+   */
+  async endRefusedSubscriptions(subs, token, generation) {
+    const refused = [];
+    await Promise.all(
+      subs.map(async (sub) => {
+        const url = endpoint(this.ctx.base, '/api/history', { channel: sub.channel, limit: 1, token });
+        try {
+          await getJSON(this.ctx.fetch, url);
+        } catch (err) {
+          if (CHANNEL_REFUSALS.has(err?.code)) refused.push([sub, err]);
+        }
+      }),
+    );
+    if (generation !== this.generation || this.stopped) return true;
+    for (const [sub, err] of refused) this.ctx.subscriptionFailed(sub, err); // re-opens for the rest
+    return refused.length > 0;
   }
 
   async stream(subs, token, controller, generation) {
