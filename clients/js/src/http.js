@@ -3,7 +3,7 @@ import { errorFromResponse, HeraldError } from './errors.js';
 
 /** The server's base URL (`http(s)://host[:port][/prefix]`) from what the application gave. */
 export function normalizeBaseUrl(url) {
-  const fallback = globalThis.location?.href;
+  const fallback = globalThis.location?.origin; // '' is the page's origin, '/prefix' a path on it
   let parsed;
   try {
     parsed = new URL(url ?? '', fallback);
