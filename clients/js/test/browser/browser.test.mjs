@@ -2,7 +2,7 @@
 // (WebSocket refused or broken -> SSE, SSE held by a buffering proxy -> long polling), resume after
 // every connection is dropped, and the gap after a herald restart. Each check: every published
 // message reaches the page exactly once and in order.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumMissing, launchChromium } from '../lib/browser.mjs';
 import { eventually, exactlyOnceInOrder, heraldMissing, makeWebRoot, publish, sleep, startServer } from '../lib/herald.mjs';
@@ -19,6 +19,10 @@ describe('herald-client in a browser', { skip }, () => {
   before(async () => {
     server = await startServer({ args: ['--web-root', makeWebRoot()], env: { HERALD_WS_PUBLISH_PREFIXES: 'chat.' }, label: 'client-browser' });
     browser = await launchChromium();
+  });
+
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
   });
 
   after(async () => {
@@ -187,6 +191,26 @@ describe('herald-client in a browser', { skip }, () => {
       }
     });
   }
+
+  test('persist: "session": a reloaded page resumes from its stored cursors, without repeats', async () => {
+    const channel = 'persisted';
+    const page = await openPage(server.base, { ...FAST, persist: 'session' }, [channel]);
+    await connectedOn(page, 'websocket');
+    await cursorsKnown(page, [channel]);
+    for (let i = 1; i <= 3; i += 1) await publish(server.base, channel, i);
+    await receivedAll(page, channel, 3);
+    await page.reload();
+    await page.waitForFunction(() => window.heraldReady === true);
+    for (let i = 4; i <= 5; i += 1) await publish(server.base, channel, i); // while no client runs
+    await page.evaluate(([o, c]) => window.startHerald(o, c), [{ ...FAST, persist: 'session' }, [channel]]);
+    await eventually(async () => (await log(page)).messages.length === 2, 'the messages missed during the reload');
+    await sleep(200);
+    const { messages, gaps } = await log(page);
+    assert.deepEqual(messages.map((m) => m.data), [4, 5]);
+    assert.deepEqual(gaps, []);
+    const stored = await page.evaluate((c) => sessionStorage.getItem(`herald:${location.origin}:${c}`), channel);
+    assert.equal(stored, messages[1].cursor);
+  });
 
   test('after a herald restart (memory engine: a new epoch) the page is told of the gap, then receives', async () => {
     const page = await openPage(server.base, FAST, ['restart']);
