@@ -1,8 +1,15 @@
 // When to give up on a transport and move to the next one, as pure decisions.
 
-/** How a WebSocket attempt ended, and what to do next: 'retry' (same transport) or 'fallback'. */
-export function websocketFailureAction({ opened, serverReachable, failuresInRow, maxFailures }) {
-  if (!opened && serverReachable) return 'fallback'; // refused or blocked, while HTTP gets through
+/** Attempts in a row refused before opening while HTTP answers, before the WebSocket is given up. */
+export const REFUSALS_BEFORE_FALLBACK = 2;
+
+/**
+ * How a WebSocket attempt ended, and what to do next: 'retry' (same transport) or 'fallback'.
+ * `refusalsInRow` counts attempts refused before opening while the server answered HTTP, this one
+ * included: one alone may be a restarting server that came back between the attempt and the check.
+ */
+export function websocketFailureAction({ opened, serverReachable, refusalsInRow, failuresInRow, maxFailures }) {
+  if (!opened && serverReachable && refusalsInRow >= REFUSALS_BEFORE_FALLBACK) return 'fallback'; // blocked
   if (failuresInRow >= maxFailures) return 'fallback'; // opens, then breaks before anything arrives
   return 'retry';
 }

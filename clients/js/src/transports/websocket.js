@@ -20,6 +20,7 @@ export class WebSocketTransport {
     this.nextId = 1;
     this.pending = new Map(); // command id -> { resolve, reject }
     this.failuresInRow = 0; // connections that opened, then ended before any frame arrived
+    this.refusalsInRow = 0; // attempts that failed before opening while the server answered HTTP
     this.retryTimer = null;
     this.watchdog = null;
   }
@@ -81,6 +82,7 @@ export class WebSocketTransport {
         attempt.heard = true;
         this.ready = true;
         this.failuresInRow = 0;
+        this.refusalsInRow = 0;
         this.backoff.reset();
         this.ctx.report('connected', 'WebSocket open');
       }
@@ -107,9 +109,11 @@ export class WebSocketTransport {
     if (attempt.opened && !attempt.heard) this.failuresInRow += 1;
     const serverReachable = attempt.opened ? true : await serverAnswers(this.ctx.fetch, this.ctx.base);
     if (this.stopped) return;
+    if (!attempt.opened) this.refusalsInRow = serverReachable ? this.refusalsInRow + 1 : 0;
     const action = websocketFailureAction({
       opened: attempt.opened,
       serverReachable,
+      refusalsInRow: this.refusalsInRow,
       failuresInRow: this.failuresInRow,
       maxFailures: this.ctx.options.maxWebSocketFailures,
     });

@@ -42,8 +42,14 @@ describe('herald-client in a browser', { skip }, () => {
 
   const log = (page) => page.evaluate(() => window.heraldLog);
   const transport = (page) => page.evaluate(() => window.herald.transport);
-  const connectedOn = (page, name) =>
-    eventually(async () => (await page.evaluate(() => [window.herald.state, window.herald.transport])).join() === `connected,${name}`, `connected on ${name}`);
+  const connectedOn = async (page, name) => {
+    try {
+      await eventually(async () => (await page.evaluate(() => [window.herald.state, window.herald.transport])).join() === `connected,${name}`, `connected on ${name}`);
+    } catch (err) {
+      err.message += `; states: ${JSON.stringify((await log(page)).states.slice(-6))}`;
+      throw err;
+    }
+  };
   const cursorsKnown = (page, channels) =>
     eventually(() => page.evaluate((cs) => cs.every((c) => window.subs[c].cursor !== null), channels), 'cursors known');
 
