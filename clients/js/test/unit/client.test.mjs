@@ -123,6 +123,22 @@ test('bad arguments get clear errors', () => {
   assert.throws(() => herald.subscribe('other'), (e) => e.code === 'closed');
 });
 
+const hasGlobalWebSocket = globalThis.WebSocket ? 'this Node has a global WebSocket' : false;
+
+test('without any WebSocket implementation (Node 20) the client moves to SSE and says why', { skip: hasGlobalWebSocket }, async () => {
+  const { fetchImpl } = fakeServer(sseMessage('n', 'e', 6));
+  const herald = new Herald('http://herald.test', { fetch: fetchImpl });
+  const states = [];
+  herald.on('state', (s) => states.push(s));
+  const got = [];
+  herald.subscribe('n', { onMessage: (m) => got.push(m.offset) });
+  await until(() => got.length === 1);
+  assert.equal(herald.transport, 'sse');
+  assert.match(states[0].reason, /^fallback from websocket to sse: no WebSocket implementation/);
+  herald.close();
+  assert.equal(herald.state, 'disconnected');
+});
+
 test('web/herald.js is the current build of clients/js (run npm run build after changing src/)', async () => {
   const fresh = await bundle();
   assert.ok(fs.existsSync(WEB_COPY), 'web/herald.js exists');
