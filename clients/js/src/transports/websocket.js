@@ -19,6 +19,7 @@ export class WebSocketTransport {
     this.stopped = false;
     this.nextId = 1;
     this.pending = new Map(); // command id -> { resolve, reject }
+    this.subscribeIds = new Map(); // id of each subscribe sent on this socket -> its Subscription
     this.failuresInRow = 0; // connections that opened, then ended before any frame arrived
     this.refusalsInRow = 0; // attempts that failed before opening while the server answered HTTP
     this.retryTimer = null;
@@ -142,6 +143,7 @@ export class WebSocketTransport {
     }
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
+    this.subscribeIds.clear();
   }
 
   /** A browser cannot send ping frames: the `ping` command notices a dead connection. */
@@ -175,20 +177,42 @@ export class WebSocketTransport {
       this.ctx.subscription(gap.channel)?.gap(gap);
     } else if ('id' in frame) {
       const waiter = this.pending.get(frame.id);
-      if (!waiter) return;
+      if (!waiter) {
+        if (frame.ok === false) this.subscriptionEndedByServer(frame);
+        return;
+      }
       this.pending.delete(frame.id);
       if (frame.ok) waiter.resolve(frame);
       else waiter.reject(new HeraldError(frame.error?.code ?? 'error', `herald: ${frame.error?.message ?? 'error'}`));
     }
   }
 
+  /**
+   * An error reply carrying the id of a subscribe answered long ago: the engine refused the channel
+   * later and the subscription has ended on the server. Subscribe again, or end it here too.
+   */
+  subscriptionEndedByServer(frame) {
+    const sub = this.subscribeIds.get(frame.id);
+    if (!sub) return;
+    this.subscribeIds.delete(frame.id);
+    if (!sub.active || this.ctx.subscription(sub.channel) !== sub) return;
+    const error = new HeraldError(frame.error?.code ?? 'error', `herald: ${frame.error?.message ?? 'error'}`);
+    const socket = this.socket;
+    if (RETRYABLE_SUBSCRIBE_ERRORS.has(error.code)) {
+      setTimeout(() => this.socket === socket && sub.active && this.subscribe(sub), SUBSCRIBE_RETRY_MS);
+    } else {
+      this.ctx.subscriptionFailed(sub, error);
+    }
+  }
+
   /** Sends one command; resolves with the ok reply, rejects with a HeraldError carrying the code. */
-  sendCommand(command) {
+  sendCommand(command, { onId } = {}) {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) {
       return Promise.reject(new HeraldError('not_connected', 'herald: the WebSocket is not open'));
     }
     const id = this.nextId++;
+    onId?.(id);
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       socket.send(JSON.stringify({ id, ...command }));
@@ -200,7 +224,7 @@ export class WebSocketTransport {
     const command = { op: 'subscribe', channel: sub.channel };
     if (sub.cursor) command.since = sub.cursor;
     const socket = this.socket;
-    this.sendCommand(command).then(
+    this.sendCommand(command, { onId: (id) => this.subscribeIds.set(id, sub) }).then(
       (reply) => sub.startAt(reply.cursor),
       (err) => {
         if (this.socket !== socket || !sub.active || err.code === 'connection_lost' || err.code === 'closed') return;
@@ -215,6 +239,7 @@ export class WebSocketTransport {
   }
 
   unsubscribe(sub) {
+    for (const [id, entry] of this.subscribeIds) if (entry === sub) this.subscribeIds.delete(id);
     if (!this.socket || this.socket.readyState !== OPEN) return;
     this.sendCommand({ op: 'unsubscribe', channel: sub.channel }).catch(() => {});
   }

@@ -139,8 +139,56 @@ test('without any WebSocket implementation (Node 20) the client moves to SSE and
   assert.equal(herald.state, 'disconnected');
 });
 
+/** A WebSocket speaking herald.v1 in memory: answers ping and subscribe; the test pushes frames. */
+class ScriptedWebSocket {
+  constructor() {
+    ScriptedWebSocket.last = this;
+    this.sent = [];
+    this.readyState = 0;
+    setTimeout(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    }, 1);
+  }
+  send(text) {
+    const command = JSON.parse(text);
+    this.sent.push(command);
+    if (command.op === 'ping') this.push({ id: command.id, ok: true });
+    if (command.op === 'subscribe') this.push({ id: command.id, ok: true, channel: command.channel, cursor: 'e:3', recovered: false });
+  }
+  push(frame) {
+    setTimeout(() => this.onmessage?.({ data: JSON.stringify(frame) }), 1);
+  }
+  close() {
+    this.readyState = 3;
+  }
+}
+
+test('websocket: a late error reply to a subscribe (the engine refused the channel later) is acted on', async () => {
+  const { fetchImpl } = fakeServer('');
+  const herald = new Herald('http://herald.test', { fetch: fetchImpl, WebSocket: ScriptedWebSocket, transports: ['websocket'] });
+  const errors = [];
+  herald.on('error', (e) => errors.push(e));
+  const retried = herald.subscribe('retried', { onMessage: () => {} });
+  const refused = herald.subscribe('refused', { onMessage: () => {} });
+  await until(() => retried.cursor === 'e:3' && refused.cursor === 'e:3');
+  const socket = ScriptedWebSocket.last;
+  const idOf = (channel) => socket.sent.find((c) => c.op === 'subscribe' && c.channel === channel).id;
+  socket.push({ id: idOf('retried'), ok: false, error: { code: 'unavailable', message: 'engine full' } });
+  socket.push({ id: idOf('refused'), ok: false, error: { code: 'forbidden_channel', message: 'no' } });
+  await until(() => errors.length === 1);
+  assert.equal(errors[0].code, 'forbidden_channel');
+  assert.equal(errors[0].channel, 'refused');
+  assert.equal(refused.active, false);
+  await until(() => socket.sent.filter((c) => c.op === 'subscribe' && c.channel === 'retried').length === 2, 4000);
+  assert.equal(socket.sent.at(-1).since, 'e:3', 'subscribed again from its cursor');
+  assert.equal(retried.active, true);
+  herald.close();
+});
+
 test('web/herald.js is the current build of clients/js (run npm run build after changing src/)', async () => {
   const fresh = await bundle();
   assert.ok(fs.existsSync(WEB_COPY), 'web/herald.js exists');
-  assert.equal(fs.readFileSync(WEB_COPY, 'utf8'), fresh, 'web/herald.js differs from a fresh build');
+  const current = fs.readFileSync(WEB_COPY, 'utf8');
+  assert.ok(current === fresh, `web/herald.js (${current.length} bytes) differs from a fresh build (${fresh.length} bytes): run npm run build`);
 });
