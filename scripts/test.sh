@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: unit tests (GoogleTest through ctest) and integration tests
-# (the real binary driven by curl, Node's eventsource and Chromium through playwright-core); then the
-# same tests again on an AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/, clang) and a
-# short run of every fuzz target (docs/testing.md). HERALD_SKIP_SANITIZERS=1 skips the sanitized part
-# for quick local runs (CI always runs it); HERALD_FUZZ_SECONDS sets the fuzz time per target (default 20).
+# (the real binary driven by curl, Node's eventsource and Chromium through playwright-core) and the
+# JavaScript client's tests (clients/js); then the same tests again on an AddressSanitizer +
+# UndefinedBehaviorSanitizer build (build-asan/, clang) and a short run of every fuzz target
+# (docs/testing.md). HERALD_SKIP_SANITIZERS=1 skips the sanitized part for quick local runs (CI always
+# runs it); HERALD_FUZZ_SECONDS sets the fuzz time per target (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -16,6 +17,10 @@ echo "== unit tests"
 echo "== integration tests"
 (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/integration && HERALD_BIN="$PWD/../../build/herald" npm test)
+
+echo "== JavaScript client tests (clients/js: unit, Node against herald, Chromium)"
+(cd clients/js && npm ci --no-audit --no-fund --loglevel=error)
+(cd clients/js && HERALD_BIN="$PWD/../../build/herald" npm test)
 
 if [[ "${HERALD_SKIP_SANITIZERS:-0}" == 1 ]]; then
   echo "== sanitizer build, tests and fuzzing skipped (HERALD_SKIP_SANITIZERS=1)"

@@ -1,0 +1,141 @@
+// Type declarations of herald-client (the wire objects follow docs/protocol.md).
+
+/** A message as delivered: the envelope of docs/protocol.md. */
+export interface Envelope<T = unknown> {
+  channel: string;
+  epoch: string;
+  offset: number;
+  /** `epoch:offset` of this message. */
+  cursor: string;
+  /** Publish time, milliseconds since the Unix epoch. */
+  time: number;
+  event: string;
+  data: T;
+}
+
+/** Messages between `requested` and `continue_from` are lost for this subscription. */
+export interface Gap {
+  channel: string;
+  requested: string | null;
+  continue_from: string;
+}
+
+export type TransportName = 'websocket' | 'sse' | 'longpoll';
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** Why: e.g. "WebSocket closed (1006)", "fallback from websocket to sse: …". */
+  reason: string;
+  transport: TransportName;
+}
+
+export interface BackoffOptions {
+  /** First retry waits up to this many ms (default 250). */
+  base?: number;
+  /** No retry waits more than this many ms (default 10000). */
+  cap?: number;
+}
+
+/** The part of the Web Storage interface the client uses. */
+export interface CursorStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface HeraldOptions {
+  /** A connection token, or a function giving one (called on each connect). */
+  token?: string | null | (() => string | null | Promise<string | null>);
+  /** Transports to try, in order (default ["websocket", "sse", "longpoll"]). */
+  transports?: TransportName[];
+  backoff?: BackoffOptions;
+  /** "session": keep each channel's cursor in sessionStorage (key: URL + channel). */
+  persist?: 'session';
+  /** Storage to persist into instead of sessionStorage. */
+  storage?: CursorStorage;
+  /** ms an SSE stream may send nothing before long polling takes over (default 4000). */
+  firstByteTimeout?: number;
+  /** WebSockets in a row that open and then break before any frame arrives, before SSE takes over (default 3). */
+  maxWebSocketFailures?: number;
+  /** ms of silence on the WebSocket before a ping command (default 20000). */
+  pingInterval?: number;
+  /** ms to wait for the ping reply before reconnecting (default 10000). */
+  pingTimeout?: number;
+  /** Seconds a long poll waits on the server (default 25). */
+  longPollTimeout?: number;
+  /** WebSocket constructor, where there is no global one (Node 20: the `ws` package). */
+  WebSocket?: unknown;
+  /** fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+  /** Random source for the jitter, in [0, 1). */
+  random?: () => number;
+}
+
+export interface SubscribeOptions<T = unknown> {
+  /** Cursor to resume after; default: the persisted one, else "from now on". */
+  since?: string | null;
+  onMessage?: (message: Envelope<T>) => void;
+  onGap?: (gap: Gap) => void;
+}
+
+export interface HeraldSubscription {
+  readonly channel: string;
+  /** The position of the last message delivered (or where delivery starts); null until known. */
+  readonly cursor: string | null;
+  readonly active: boolean;
+  unsubscribe(): void;
+}
+
+export interface PublishOptions {
+  event?: string;
+  idempotencyKey?: string;
+}
+
+export interface PublishResult {
+  channel: string;
+  epoch: string;
+  offset: number;
+  cursor: string;
+  duplicate: boolean;
+}
+
+export interface HistoryOptions {
+  since?: string;
+  limit?: number;
+}
+
+export interface HistoryResult<T = unknown> {
+  channel: string;
+  messages: Envelope<T>[];
+  cursor: string;
+  gap: Gap | null;
+  more: boolean;
+}
+
+/** Every error the client reports: `code` is the server's error code (or `network_error`, `closed`, …). */
+export class HeraldError extends Error {
+  readonly code: string;
+  readonly status?: number;
+  /** Set when the error ended the subscription to this channel (refused by the server). */
+  readonly channel?: string;
+  constructor(code: string, message: string, options?: { status?: number });
+}
+
+export class Herald {
+  constructor(url: string, options?: HeraldOptions);
+  /** The transport in use. */
+  readonly transport: TransportName;
+  readonly state: ConnectionState;
+  on(event: 'state', listener: (change: StateChange) => void): () => void;
+  on(event: 'error', listener: (error: HeraldError) => void): () => void;
+  subscribe<T = unknown>(channel: string, options?: SubscribeOptions<T>): HeraldSubscription;
+  publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishResult>;
+  history<T = unknown>(channel: string, options?: HistoryOptions): Promise<HistoryResult<T>>;
+  setToken(token: HeraldOptions['token']): Promise<void>;
+  close(): void;
+}
+
+export const DEFAULT_TRANSPORTS: readonly TransportName[];
+export function parseCursor(cursor: string): { epoch: string; offset: number } | null;
+export function formatCursor(epoch: string, offset: number): string;
+export function isChannelName(name: string): boolean;

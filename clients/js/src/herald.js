@@ -1,0 +1,256 @@
+// The client: subscriptions shared over one connection of the chosen transport, publish and history
+// over WebSocket or HTTP, reconnect and fallback, state events.
+import { checkBackoffOptions } from './backoff.js';
+import { isChannelName, parseCursor } from './cursor.js';
+import { HeraldError } from './errors.js';
+import { endpoint, getJSON, networkError, normalizeBaseUrl, postJSON } from './http.js';
+import { CursorStore } from './persistence.js';
+import { Subscription } from './subscription.js';
+import { LongPollTransport } from './transports/longpoll.js';
+import { SseTransport } from './transports/sse.js';
+import { WebSocketTransport } from './transports/websocket.js';
+
+const TRANSPORTS = { websocket: WebSocketTransport, sse: SseTransport, longpoll: LongPollTransport };
+export const DEFAULT_TRANSPORTS = Object.freeze(['websocket', 'sse', 'longpoll']);
+
+const DEFAULT_OPTIONS = {
+  firstByteTimeout: 4000, // ms an SSE stream may stay silent before long polling takes over
+  maxWebSocketFailures: 3, // WebSockets in a row that open, then break before anything arrives
+  pingInterval: 20_000, // ms of silence before a ping command on the WebSocket
+  pingTimeout: 10_000, // ms to wait for its reply before the connection counts as dead
+  longPollTimeout: 25, // seconds a long poll waits
+};
+
+export class Herald {
+  /**
+   * @param {string} url  the server, e.g. "https://herald.example.com" (relative to the page in a browser)
+   * @param {object} [options]  see herald.d.ts
+   */
+  constructor(url, options = {}) {
+    this.base = normalizeBaseUrl(url);
+    this.transports = checkTransports(options.transports ?? DEFAULT_TRANSPORTS);
+    this.options = {
+      ...DEFAULT_OPTIONS,
+      ...pick(options, Object.keys(DEFAULT_OPTIONS)),
+      backoff: checkBackoffOptions(options.backoff),
+      random: options.random ?? Math.random,
+    };
+    this.tokenSource = options.token ?? null;
+    this.fetch = options.fetch ?? globalThis.fetch?.bind(globalThis);
+    if (!this.fetch) throw new TypeError('herald: no fetch implementation (pass the fetch option)');
+    this.WebSocket = options.WebSocket ?? globalThis.WebSocket ?? null;
+    this.store = CursorStore.from(this.base, options);
+    this.subs = new Map(); // channel -> Subscription
+    this.listeners = { state: new Set(), error: new Set() };
+    this.current = { state: 'disconnected', reason: 'not started', transport: null };
+    this.closed = false;
+    this.index = 0;
+    this.active = null;
+    queueMicrotask(() => this.startTransport());
+  }
+
+  /** The transport in use: "websocket", "sse" or "longpoll". */
+  get transport() {
+    return this.active?.name ?? this.transports[this.index];
+  }
+
+  /** "connecting", "connected" or "disconnected". */
+  get state() {
+    return this.current.state;
+  }
+
+  /** Listens to "state" ({ state, reason, transport }) or "error" (HeraldError); returns a remover. */
+  on(event, listener) {
+    const set = this.listeners[event];
+    if (!set) throw new TypeError(`herald: unknown event ${JSON.stringify(event)} (state, error)`);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  subscribe(channel, { since, onMessage, onGap } = {}) {
+    this.checkOpen();
+    checkChannel(channel);
+    if (this.subs.has(channel)) {
+      throw new HeraldError('already_subscribed', `herald: already subscribed to ${channel}; unsubscribe first`);
+    }
+    if (since !== undefined && since !== null && !parseCursor(since)) {
+      throw new HeraldError('invalid_field', `herald: since must be a cursor "epoch:offset", not ${JSON.stringify(since)}`);
+    }
+    const sub = new Subscription(channel, {
+      since: since ?? this.store.load(channel),
+      onMessage,
+      onGap,
+      onCursor: (cursor) => this.store.save(channel, cursor),
+      onHandlerError: (err) => this.emit('error', err),
+      onUnsubscribe: (s) => this.removeSubscription(s),
+    });
+    this.subs.set(channel, sub);
+    this.active?.subscribe(sub);
+    return publicSubscription(sub);
+  }
+
+  /** Publishes one message; resolves with { channel, epoch, offset, cursor, duplicate }. */
+  async publish(channel, data, { event, idempotencyKey } = {}) {
+    this.checkOpen();
+    checkChannel(channel);
+    const body = { channel, data };
+    if (event !== undefined) body.event = event;
+    if (idempotencyKey !== undefined) body.idempotency_key = idempotencyKey;
+    if (this.active?.name === 'websocket' && this.active.open) {
+      const { id, ok, ...result } = await this.active.publish(body);
+      return result;
+    }
+    const token = await this.resolveToken();
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    return postJSON(this.fetch, `${this.base}/api/publish`, body, { headers }).catch((err) => {
+      throw networkError(err);
+    });
+  }
+
+  /** The messages after `since` (or the last ones): { channel, messages, cursor, gap, more }. */
+  async history(channel, { since, limit } = {}) {
+    checkChannel(channel);
+    const token = await this.resolveToken();
+    const url = endpoint(this.base, '/api/history', { channel, since, limit, token });
+    return getJSON(this.fetch, url).catch((err) => {
+      throw networkError(err);
+    });
+  }
+
+  /** Replaces the connection token: sent with `refresh` on an open WebSocket, used by every later request. */
+  async setToken(token) {
+    this.tokenSource = token;
+    if (this.active?.name === 'websocket' && this.active.open) {
+      const value = await this.resolveToken();
+      if (value) await this.active.refresh(value);
+    }
+  }
+
+  /** Ends every connection; the client cannot be used afterwards. */
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.active?.stop();
+    for (const sub of this.subs.values()) sub.active = false;
+    this.subs.clear();
+    this.report(this.active, 'disconnected', 'closed by the application');
+  }
+
+  // ---- internals shared with the transports ----
+
+  startTransport(reason) {
+    if (this.closed) return;
+    const Transport = TRANSPORTS[this.transports[this.index]];
+    const owner = { transport: null }; // reports of a replaced transport are ignored
+    const transport = new Transport(this.transportContext(owner));
+    owner.transport = transport;
+    this.active = transport;
+    if (reason) this.report(transport, 'connecting', reason);
+    transport.start();
+  }
+
+  transportContext(owner) {
+    const isActive = () => owner.transport !== null && owner.transport === this.active && !this.closed;
+    return {
+      base: this.base,
+      fetch: this.fetch,
+      WebSocket: this.WebSocket,
+      options: this.options,
+      token: () => this.resolveToken(),
+      subscriptions: () => [...this.subs.values()],
+      subscription: (channel) => this.subs.get(channel),
+      state: () => this.current.state,
+      report: (state, reason) => isActive() && this.report(owner.transport, state, reason),
+      error: (err) => isActive() && this.emit('error', err),
+      tokenRejected: (reason) => this.emit('error', new HeraldError('invalid_token', `herald: ${reason}`)),
+      subscriptionFailed: (sub, err) => {
+        err.channel = sub.channel;
+        sub.unsubscribe();
+        this.emit('error', err);
+      },
+      fallback: (reason) => isActive() && this.fallback(reason),
+    };
+  }
+
+  /** Moves to the next transport; false when there is none (the current one keeps retrying). */
+  fallback(reason) {
+    if (this.closed || this.index + 1 >= this.transports.length) return false;
+    const from = this.active;
+    from?.stop();
+    this.index += 1;
+    this.startTransport(`fallback from ${from?.name} to ${this.transports[this.index]}: ${reason}`);
+    return true;
+  }
+
+  removeSubscription(sub) {
+    if (this.subs.get(sub.channel) !== sub) return;
+    this.subs.delete(sub.channel);
+    this.active?.unsubscribe(sub);
+  }
+
+  report(transport, state, reason) {
+    const name = transport?.name ?? this.transport;
+    if (this.current.state === state && this.current.transport === name && !reason.startsWith('fallback')) return;
+    this.current = { state, reason, transport: name };
+    this.emit('state', { ...this.current });
+  }
+
+  emit(event, value) {
+    for (const listener of [...this.listeners[event]]) {
+      try {
+        listener(value);
+      } catch (err) {
+        setTimeout(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  async resolveToken() {
+    const source = this.tokenSource;
+    const token = typeof source === 'function' ? await source() : source;
+    return token || null;
+  }
+
+  checkOpen() {
+    if (this.closed) throw new HeraldError('closed', 'herald: this client was closed');
+  }
+}
+
+function checkTransports(list) {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new TypeError('herald: transports must be a non-empty array of "websocket", "sse", "longpoll"');
+  }
+  for (const name of list) {
+    if (!(name in TRANSPORTS)) throw new TypeError(`herald: unknown transport ${JSON.stringify(name)}`);
+  }
+  if (new Set(list).size !== list.length) throw new TypeError('herald: a transport is listed twice');
+  return [...list];
+}
+
+function checkChannel(channel) {
+  if (!isChannelName(channel)) {
+    throw new HeraldError('invalid_channel', `herald: ${JSON.stringify(channel)} is not a valid channel name`);
+  }
+}
+
+function pick(object, keys) {
+  const out = {};
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
+  return out;
+}
+
+/** What the application holds: the channel, the live cursor and unsubscribe(). */
+function publicSubscription(sub) {
+  return Object.freeze({
+    channel: sub.channel,
+    get cursor() {
+      return sub.cursor;
+    },
+    get active() {
+      return sub.active;
+    },
+    unsubscribe: () => sub.unsubscribe(),
+  });
+}
