@@ -1,5 +1,5 @@
 // REST credentials: HMAC-SHA1 (integrity.hpp) encoded with the standard base64 coder (protocol/base64);
-// the expiry is parsed with std::from_chars, bounded so that it fits the clock.
+// the expiry is parsed with std::from_chars and compared in whole seconds.
 #include "protocol/stun/rest_credentials.hpp"
 
 #include <openssl/crypto.h>
@@ -16,19 +16,23 @@ namespace {
 
 using Clock = std::chrono::system_clock;
 
-// Expiries past this (year 33658) are refused: they are not meant, and seconds this large would
-// overflow the clock's nanoseconds.
-constexpr std::int64_t kMaxExpiry = 999'999'999'999;
-
-// The expiry at the start of `username`: digits up to ':' or the end.
-std::optional<Clock::time_point> parse_expiry(std::string_view username) {
+// The expiry at the start of `username` in seconds since the epoch: decimal digits (as many as fit 64
+// bits) up to ':' or the end.
+std::optional<std::int64_t> parse_expiry(std::string_view username) {
   std::string_view digits = username.substr(0, username.find(':'));
-  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
   std::int64_t seconds = 0;
   auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
-  if (error != std::errc() || end != digits.data() + digits.size() || seconds < 0 || seconds > kMaxExpiry) {
-    return std::nullopt;
-  }
+  if (error != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return seconds;
+}
+
+// The time point of an expiry; one beyond the clock's range (after 2262 for nanosecond clocks) is the
+// clock's last time point.
+Clock::time_point expiry_time(std::int64_t seconds) {
+  constexpr auto kLast =
+      std::chrono::floor<std::chrono::seconds>(Clock::time_point::max().time_since_epoch());
+  if (seconds >= kLast.count()) return Clock::time_point::max();
   return Clock::time_point(std::chrono::seconds(seconds));
 }
 
@@ -50,9 +54,10 @@ RestCredential mint_rest_credential(std::string_view secret, std::string_view us
 RestUsername check_rest_username(std::string_view secret, std::string_view username, Clock::time_point now) {
   auto expiry = parse_expiry(username);
   if (!expiry) return {RestCheck::malformed, {}, {}};
-  // Valid through the whole expiry second.
-  if (now >= *expiry + std::chrono::seconds(1)) return {RestCheck::expired, *expiry, {}};
-  return {RestCheck::valid, *expiry, rest_password(secret, username)};
+  // Valid through the whole expiry second: compared in whole seconds, which cannot overflow.
+  auto now_seconds = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (now_seconds > *expiry) return {RestCheck::expired, expiry_time(*expiry), {}};
+  return {RestCheck::valid, expiry_time(*expiry), rest_password(secret, username)};
 }
 
 RestCheck check_rest_credential(std::string_view secret, std::string_view username, std::string_view password,

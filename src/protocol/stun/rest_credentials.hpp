@@ -26,13 +26,13 @@ std::string rest_password(std::string_view secret, std::string_view username);
 enum class RestCheck {
   valid,
   expired,         // the expiry is in the past
-  malformed,       // the username does not start with a decimal expiry followed by ':' or its end
+  malformed,       // the username does not start with a decimal expiry (64 bits) followed by ':' or its end
   wrong_password,  // (check_rest_credential only)
 };
 
 struct RestUsername {
   RestCheck status = RestCheck::malformed;
-  std::chrono::system_clock::time_point expires_at{};  // when not malformed
+  std::chrono::system_clock::time_point expires_at{};  // when not malformed (at most the clock's last point)
   std::string password;                                // when valid: rest_password(secret, username)
 };
 

@@ -275,6 +275,13 @@ TEST(StunMessageIntegrity, MalformedAndAbsent) {
             IntegrityCheck::absent);
 }
 
+TEST(StunMessageIntegrity, LongTermKeysWithEitherAlgorithm) {
+  // Digests of "alice:herald.example:secret", computed independently (Python's hashlib).
+  EXPECT_EQ(long_term_key("alice", "herald.example", "secret"), hex("da4051bed7a33a0a81dc95a00ac66168"));
+  EXPECT_EQ(long_term_key("alice", "herald.example", "secret", PasswordAlgorithm::sha256),
+            hex("f912cf74e0883da5451f45b2b32d6472999896066e91c703166ac268c5c92c01"));
+}
+
 TEST(StunMessageIntegrity, ComputedAttributesInTheMessageAreNotCopied) {
   Message message = decoded(encoded(sample_message(), {.integrity_key = "key", .fingerprint = true}));
   EXPECT_EQ(encoded(message), encoded(sample_message()));

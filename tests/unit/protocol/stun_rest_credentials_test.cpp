@@ -45,11 +45,24 @@ TEST(TurnRestCredentials, UsernameIsValidThroughItsExpirySecond) {
 
 TEST(TurnRestCredentials, MalformedUsernames) {
   for (const char* username : {"", "alice", ":alice", "alice:1767225600", "-5:alice", "+5:alice",
-                               "12ab:alice", "1000000000000:alice", " 1767225600:alice"}) {
+                               "12ab:alice", "99999999999999999999:alice", " 1767225600:alice"}) {
     EXPECT_EQ(check_rest_username(kSecret, username, kExpiry).status, RestCheck::malformed) << username;
   }
   // The user part may itself hold colons.
   EXPECT_EQ(check_rest_username(kSecret, "1767225600:a:b", kExpiry).status, RestCheck::valid);
+}
+
+TEST(TurnRestCredentials, AnExpiryBeyondTheClocksRangeNeverComes) {
+  // 17672252600 seconds is in the year 2530, after system_clock's last nanosecond (2262): converting it
+  // overflowed. It now expires at the clock's last time point.
+  for (const char* username : {"17672252600:alice", "9223372036854775807:alice"}) {
+    RestUsername checked = check_rest_username(kSecret, username, kExpiry);
+    EXPECT_EQ(checked.status, RestCheck::valid) << username;
+    EXPECT_EQ(checked.expires_at, Clock::time_point::max());
+    EXPECT_EQ(checked.password, rest_password(kSecret, username));
+  }
+  EXPECT_EQ(check_rest_username(kSecret, "1767225600:alice", Clock::time_point::max()).status,
+            RestCheck::expired);
 }
 
 TEST(TurnRestCredentials, CheckingAPair) {
