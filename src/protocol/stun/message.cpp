@@ -1,4 +1,4 @@
-// Lookups on a decoded message, the 420 list, random transaction ids.
+// Lookups on a decoded message, responses, the 420 list, random transaction ids.
 #include "protocol/stun/message.hpp"
 
 #include <openssl/rand.h>
@@ -15,6 +15,10 @@ const Attribute* Message::find(std::uint16_t wanted) const {
     if (attribute.type == wanted) return &attribute;
   }
   return nullptr;
+}
+
+Message response_to(const Message& request, MessageClass response_class) {
+  return {{request.type.method, response_class}, request.transaction_id, {}};
 }
 
 TransactionId random_transaction_id() {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "protocol/stun/message_type.hpp"
@@ -39,6 +40,9 @@ struct Message {
 
   friend bool operator==(const Message&, const Message&) = default;
 };
+
+// An empty response to `request`: its method and transaction id, class success or error.
+Message response_to(const Message& request, MessageClass response_class);
 
 // A transaction id from OpenSSL's random generator (RFC 8489 section 6: uniformly and randomly chosen).
 TransactionId random_transaction_id();

@@ -14,8 +14,9 @@ namespace herald::stun {
 
 namespace {
 
-// Where the walk is relative to the integrity and fingerprint attributes, which decides what counts.
-enum class Stage { attributes, after_integrity, after_integrity_sha256, after_fingerprint };
+// Where the walk is relative to the integrity attributes, which decides what counts. (Nothing can
+// follow FINGERPRINT: it must end the message.)
+enum class Stage { attributes, after_integrity, after_integrity_sha256 };
 
 bool all_zero(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == 0; });
@@ -41,7 +42,6 @@ class Decoder {
  private:
   // Checks one attribute and keeps it when it counts.
   std::optional<DecodeError> take(const RawAttribute& attribute) {
-    if (stage_ == Stage::after_fingerprint) return DecodeError::fingerprint_not_last;
     if (options_.strict_padding && !all_zero(attribute.padding)) return DecodeError::nonzero_padding;
     switch (attribute.type) {
       case attribute::fingerprint:
@@ -66,7 +66,7 @@ class Decoder {
     if (read_u32(attribute.value.data()) != fingerprint_of(bytes_.substr(0, attribute.offset))) {
       return DecodeError::fingerprint_mismatch;
     }
-    return keep(attribute, Stage::after_fingerprint);
+    return keep(attribute, stage_);
   }
 
   std::optional<DecodeError> keep(const RawAttribute& attribute, Stage next) {

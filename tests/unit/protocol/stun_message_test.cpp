@@ -325,6 +325,13 @@ TEST(StunMessage, AttributeTypesHaveNamesAndComprehension) {
   EXPECT_TRUE(attribute::is_known(attribute::message_integrity_sha256));
 }
 
+TEST(StunMessage, AResponseKeepsMethodAndTransaction) {
+  Message response = response_to(sample_message(), MessageClass::error);
+  EXPECT_EQ(response.type, (MessageType{Method::allocate, MessageClass::error}));
+  EXPECT_EQ(response.transaction_id, kId);
+  EXPECT_TRUE(response.attributes.empty());
+}
+
 TEST(StunMessage, RandomTransactionIdsDiffer) { EXPECT_NE(random_transaction_id(), random_transaction_id()); }
 
 }  // namespace
