@@ -27,20 +27,22 @@ std::string digest(const EVP_MD* md, std::string_view input) {
 std::string hmac(const EVP_MD* md, std::string_view key, std::string_view covered) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (!HMAC(md, key.data(), static_cast<int>(key.size()),
+  // An empty key is a valid HMAC key; OpenSSL wants a non-null pointer for it.
+  const char* key_bytes = key.empty() ? "" : key.data();
+  if (!HMAC(md, key_bytes, static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char*>(covered.data()), covered.size(), out, &length)) {
     throw std::runtime_error("HMAC failed");
   }
   return std::string(reinterpret_cast<char*>(out), length);
 }
 
-// The first attribute of type `wanted` that the RFC does not say to ignore: nothing after FINGERPRINT
-// counts, and after MESSAGE-INTEGRITY(-SHA256) only the attributes allowed to follow it.
 struct Located {
   bool malformed = false;
   std::optional<RawAttribute> attribute;
 };
 
+// The first attribute of type `wanted` that the RFC does not say to ignore: nothing after FINGERPRINT
+// counts, and after MESSAGE-INTEGRITY(-SHA256) only the attributes allowed to follow it.
 Located locate(std::string_view message, std::uint16_t wanted) {
   Located result;
   if (check_header(message)) return {true, std::nullopt};

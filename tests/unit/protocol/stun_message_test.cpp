@@ -275,6 +275,14 @@ TEST(StunMessageIntegrity, MalformedAndAbsent) {
             IntegrityCheck::absent);
 }
 
+TEST(StunMessageIntegrity, AnEmptyKeyIsAKey) {
+  // HMAC-SHA1 with an empty key of an empty message, computed independently (Python's hmac).
+  EXPECT_EQ(hmac_sha1("", ""), hex("fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"));
+  std::string bytes = encoded(sample_message(), {.integrity_key = ""});
+  EXPECT_EQ(verify_message_integrity(bytes, ""), IntegrityCheck::valid);
+  EXPECT_EQ(verify_message_integrity(bytes, "x"), IntegrityCheck::mismatch);
+}
+
 TEST(StunMessageIntegrity, LongTermKeysWithEitherAlgorithm) {
   // Digests of "alice:herald.example:secret", computed independently (Python's hashlib).
   EXPECT_EQ(long_term_key("alice", "herald.example", "secret"), hex("da4051bed7a33a0a81dc95a00ac66168"));
