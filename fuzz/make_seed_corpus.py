@@ -171,3 +171,79 @@ docs = ['{"a":[1,-1,0,-0,1.5,-0.0,1e308,1e-320]}', '18446744073709551615', '1844
         '{"s":"\\ud83d\\ude00","t":"\\u0000"}', '[[[[[[[[[[]]]]]]]]]]', '{"a":1,"a":2}', '123456789012345678901234567890.5']
 for i, text in enumerate(docs):
     write('exact_json', 'seed-%02d' % i, text)
+
+
+# --- stun: mode byte (0 STUN datagram, 1 ChannelData datagram, 2 TCP stream, 3 REST username / base64)
+# RFC 5769 section 2 sample messages (tests/unit/protocol/stun_rfc5769_test.cpp)
+rfc5769 = {
+    'rfc5769-request': '00 01 00 58 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae 80 22 00 10 53 54 55 4e'
+                       '20 74 65 73 74 20 63 6c 69 65 6e 74 00 24 00 04 6e 00 01 ff 80 29 00 08 93 2f f9 b1'
+                       '51 26 3b 36 00 06 00 09 65 76 74 6a 3a 68 36 76 59 20 20 20 00 08 00 14 9a ea a7 0c'
+                       'bf d8 cb 56 78 1e f2 b5 b2 d3 f2 49 c1 b5 71 a2 80 28 00 04 e5 7a 3b cf',
+    'rfc5769-ipv4-response': '01 01 00 3c 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae 80 22 00 0b 74 65 73 74'
+                             '20 76 65 63 74 6f 72 20 00 20 00 08 00 01 a1 47 e1 12 a6 43 00 08 00 14 2b 91 f5 99'
+                             'fd 9e 90 c3 8c 74 89 f9 2a f9 ba 53 f0 6b e7 d7 80 28 00 04 c0 7d 4c 96',
+    'rfc5769-ipv6-response': '01 01 00 48 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae 80 22 00 0b 74 65 73 74'
+                             '20 76 65 63 74 6f 72 20 00 20 00 14 00 02 a1 47 01 13 a9 fa a5 d3 f1 79 bc 25 f4 b5'
+                             'be d2 b9 d9 00 08 00 14 a3 82 95 4e 4b e6 7b f1 17 84 c9 7c 82 92 c2 75 bf e3 ed 41'
+                             '80 28 00 04 c8 fb 0b 4c',
+    'rfc5769-long-term': '00 01 00 60 21 12 a4 42 78 ad 34 33 c6 ad 72 c0 29 da 41 2e 00 06 00 12 e3 83 9e e3'
+                         '83 88 e3 83 aa e3 83 83 e3 82 af e3 82 b9 00 00 00 15 00 1c 66 2f 2f 34 39 39 6b 39'
+                         '35 34 64 36 4f 4c 33 34 6f 4c 39 46 53 54 76 79 36 34 73 41 00 14 00 0b 65 78 61 6d'
+                         '70 6c 65 2e 6f 72 67 00 00 08 00 14 f6 70 24 65 6d d6 4a 3e 02 b8 e0 71 2e 85 c9 a2'
+                         '8c a8 96 66',
+}
+for name, text in rfc5769.items():
+    write('stun', name, b'\0' + bytes.fromhex(text.replace(' ', '')))
+
+
+def stun_attribute(kind, value):
+    return struct.pack('>HH', kind, len(value)) + value + b'\0' * (-len(value) % 4)
+
+
+def stun_message(kind, attributes, transaction=bytes(range(12)), fingerprint=False):
+    body = b''.join(attributes)
+    if fingerprint:
+        head = struct.pack('>HHI', kind, len(body) + 8, 0x2112A442) + transaction
+        crc = zlib.crc32(head + body) ^ 0x5354554e
+        body += stun_attribute(0x8028, struct.pack('>I', crc))
+    return struct.pack('>HHI', kind, len(body), 0x2112A442) + transaction + body
+
+
+def xor_address(kind, ip4, port):
+    x = struct.pack('>I', struct.unpack('>I', bytes(ip4))[0] ^ 0x2112A442)
+    return stun_attribute(kind, b'\0\1' + struct.pack('>H', port ^ 0x2112) + x)
+
+
+allocate = stun_message(0x0003, [stun_attribute(0x0019, b'\x11\0\0\0'), stun_attribute(0x001A, b''),
+                                 stun_attribute(0x0018, b'\x80'), stun_attribute(0x0017, b'\x02\0\0\0'),
+                                 stun_attribute(0x0006, b'1767225600:alice'), stun_attribute(0x0014, b'herald')],
+                        fingerprint=True)
+allocate_ok = stun_message(0x0103, [xor_address(0x0016, [203, 0, 113, 5], 49152), xor_address(0x0020, [198, 51, 100, 7], 5000),
+                                    stun_attribute(0x000D, struct.pack('>I', 600)),
+                                    stun_attribute(0x0022, bytes(range(8)))])
+error_420 = stun_message(0x0113, [stun_attribute(0x0009, b'\0\0\x04\x14Unknown Attribute'),
+                                  stun_attribute(0x000A, struct.pack('>HH', 0x0030, 0x7fff))], fingerprint=True)
+channel_bind = stun_message(0x0009, [stun_attribute(0x000C, b'\x40\x01\0\0'), xor_address(0x0012, [10, 0, 0, 1], 9)])
+send = stun_message(0x0016, [xor_address(0x0012, [10, 0, 0, 1], 9), stun_attribute(0x0013, b'payload')])
+after_integrity = stun_message(0x0001, [stun_attribute(0x0008, b'i' * 20), stun_attribute(0x8022, b'ignored'),
+                                        stun_attribute(0x001C, b's' * 32)])
+for name, data in {'allocate': allocate, 'allocate-success': allocate_ok, 'error-420': error_420,
+                   'channel-bind': channel_bind, 'send-indication': send, 'after-integrity': after_integrity,
+                   'overrun': allocate[:20] + struct.pack('>HH', 0x0006, 200) + b'x' * 8}.items():
+    write('stun', name, b'\0' + data)
+
+
+def channel_data(channel, data, padded):
+    return struct.pack('>HH', channel, len(data)) + data + (b'\0' * (-len(data) % 4) if padded else b'')
+
+
+write('stun', 'channel-data', b'\1' + channel_data(0x4001, b'hello', False))
+write('stun', 'channel-data-padded', b'\1' + channel_data(0x4fff, b'hello', True))
+write('stun', 'channel-data-empty', b'\1' + channel_data(0x4000, b'', False))
+write('stun', 'channel-data-reserved', b'\1' + channel_data(0x5000, b'x', False))
+write('stun', 'stream', b'\2' + allocate + channel_data(0x4001, b'hello', True) + send + channel_data(0x4002, b'', True))
+write('stun', 'stream-cut', b'\2' + allocate + channel_data(0x4001, b'hello', True)[:6])
+write('stun', 'rest-username', b'\3' + b'1767225600:alice')
+write('stun', 'rest-expired', b'\3' + b'1767225599')
+write('stun', 'base64', b'\3' + b'w2XZTBd9ZzVn1zdnGsqqJT/XpRo=')

@@ -1,17 +1,13 @@
-// base64url on OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock: translate the two alphabet characters and
+// base64url on the standard base64 coder (protocol/base64): translate the two alphabet characters and
 // add or remove the padding around them.
 #include "protocol/jwt/base64url.hpp"
 
-#include <openssl/evp.h>
+#include "protocol/base64.hpp"
 
 namespace herald {
 
 std::string base64url_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  int written =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(written));
+  std::string out = base64_encode(bytes);
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
     if (c == '+') c = '-';
@@ -44,16 +40,8 @@ std::optional<std::string> to_padded_base64(std::string_view text) {
 std::optional<std::string> base64url_decode(std::string_view text) {
   auto padded = to_padded_base64(text);
   if (!padded) return std::nullopt;
-  std::string out(padded->size() / 4 * 3, '\0');
-  int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(padded->data()),
-                                static_cast<int>(padded->size()));
-  if (decoded < 0) return std::nullopt;
-  std::size_t padding = padded->size() - text.size();
-  out.resize(static_cast<std::size_t>(decoded) - padding);
-  // A canonical encoding leaves no bits set after the last byte: re-encoding must give `text` back.
-  if (base64url_encode(out) != text) return std::nullopt;
-  return out;
+  // base64_decode insists on a canonical encoding, so `text` is the unpadded base64url of what it gives.
+  return base64_decode(*padded);
 }
 
 }  // namespace herald

@@ -1,5 +1,5 @@
-// base64url without padding (RFC 4648 section 5, as JWS uses it, RFC 7515 section 2), on OpenSSL's
-// base64 coder: only the alphabet and the padding differ.
+// base64url without padding (RFC 4648 section 5, as JWS uses it, RFC 7515 section 2), on the standard
+// base64 coder (protocol/base64.hpp): only the alphabet and the padding differ.
 #pragma once
 #include <optional>
 #include <string>
