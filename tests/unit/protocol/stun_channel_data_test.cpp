@@ -49,7 +49,8 @@ TEST(StunChannelData, EncodesPaddedAndUnpadded) {
 
 TEST(StunChannelData, DecodesWithOrWithoutPadding) {
   for (bool padded : {false, true}) {
-    ChannelData data = decoded(encode_channel_data(0x4123, "hello", padded));
+    std::string bytes = encode_channel_data(0x4123, "hello", padded);  // the decoded data points into it
+    ChannelData data = decoded(bytes);
     EXPECT_EQ(data.channel, 0x4123);
     EXPECT_EQ(data.data, "hello");
   }
