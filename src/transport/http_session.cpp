@@ -176,7 +176,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
       co_return std::nullopt;
     }
-    auto request = HttpRequest::from(parser.release(), client_of(parser.get()), is_tls_stream<Stream>);
+    auto client = client_of(parser.get());  // before release() takes the message away
+    auto request = HttpRequest::from(parser.release(), client, is_tls_stream<Stream>);
     if (!request) {
       auto answer = error_response({http::status::bad_request, "bad_request", "invalid request target"});
       co_await send(std::move(answer), false);
