@@ -6,16 +6,13 @@
 #include "auth/api_keys.hpp"
 #include "auth/bearer.hpp"
 #include "protocol/http/origin.hpp"
+#include "protocol/net/address_range.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
 namespace {
 
-bool is_loopback(const asio::ip::address& remote) {
-  if (remote.is_loopback()) return true;
-  return remote.is_v6() && remote.to_v6().is_v4_mapped() &&
-         asio::ip::make_address_v4(asio::ip::v4_mapped, remote.to_v6()).is_loopback();
-}
+bool is_loopback(const asio::ip::address& remote) { return unmapped(remote).is_loopback(); }
 
 // A host by which a browser reaches herald on this machine: localhost, 127.0.0.0/8 or [::1].
 bool is_loopback_host(std::string_view host) {
