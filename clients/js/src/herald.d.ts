@@ -112,6 +112,41 @@ export interface HistoryResult<T = unknown> {
   more: boolean;
 }
 
+/** A peer of a signaling room: its id (unguessable), the token's `sub` (or null) and its info. */
+export interface Peer<I = unknown> {
+  id: string;
+  user: string | null;
+  info: I | null;
+}
+
+export interface RoomJoined<I = unknown> {
+  /** This client's peer id (new after every reconnect). */
+  you: string;
+  peers: Peer<I>[];
+}
+
+export interface JoinOptions<I = unknown, S = unknown> {
+  /** What the other peers see as `info` (the token's `info` claim wins). */
+  info?: I;
+  /** Every (re)join: after a reconnect the client has a new id. */
+  onJoined?: (joined: RoomJoined<I>) => void;
+  onPeerJoined?: (peer: Peer<I>) => void;
+  onPeerLeft?: (peer: Peer<I>) => void;
+  onSignal?: (signal: { from: string; data: S }) => void;
+}
+
+export interface HeraldRoom<I = unknown, S = unknown> {
+  readonly name: string;
+  /** The first join's answer; rejects with the server's error (room_full, presence_disabled, …). */
+  readonly ready: Promise<RoomJoined<I>>;
+  readonly you: string | null;
+  readonly peers: Peer<I>[];
+  readonly joined: boolean;
+  /** Relays `data` to one peer of the room; rejects with unknown_peer, rate_limited, too_large, not_connected. */
+  signal(to: string, data: S): Promise<void>;
+  leave(): void;
+}
+
 /** Every error the client reports: `code` is the server's error code (or `network_error`, `closed`, …). */
 export class HeraldError extends Error {
   readonly code: string;
@@ -131,6 +166,8 @@ export class Herald {
   subscribe<T = unknown>(channel: string, options?: SubscribeOptions<T>): HeraldSubscription;
   publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishResult>;
   history<T = unknown>(channel: string, options?: HistoryOptions): Promise<HistoryResult<T>>;
+  /** Joins a signaling room (WebSocket transport only). */
+  join<I = unknown, S = unknown>(room: string, options?: JoinOptions<I, S>): HeraldRoom<I, S>;
   setToken(token: HeraldOptions['token']): Promise<void>;
   close(): void;
 }
