@@ -1,6 +1,7 @@
 // Presence over HTTP (memory engine): GET /api/presence, SSE streams in presence (with info=), and
 // presence=true streams that get the list (`presence` event) and `join` / `leave` events. Driven with
-// the `eventsource` npm client, curl-like raw requests and the `ws` client for the other side.
+// the `eventsource` npm client, curl-like raw requests and the `ws` client for the other side; then two
+// nodes on one real redis-server.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { EventSource } from 'eventsource';
 import { test, describe, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { openSseReady } from './lib/sse.mjs';
+import { startRedis, startHeraldNodes, stopAll, redisSkip } from './lib/redis.mjs';
 import { wsConnect } from './lib/ws-client.mjs';
 import { request, requestOk, publish } from './lib/http.mjs';
 import { uniqueChannel, waitFor, assertErrorBody } from './lib/util.mjs';
@@ -105,6 +107,38 @@ describe('presence over HTTP', () => {
     await sse.until((s) => s.presence.length === 1, 'presence event');
     assert.equal(sse.seen.presence[0].channel, room);
     assert.equal((await requestOk(srv.base, 'GET', `/api/presence?channel=${room}`)).clients.length, 1);
+    sse.es.close();
+  });
+});
+
+describe('presence over HTTP with two nodes on one Redis', { skip: redisSkip() }, () => {
+  let redis;
+  let nodes = [];
+  let dir;
+  before(async () => {
+    redis = await startRedis();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-presence-http-redis-'));
+    const config = path.join(dir, 'herald.toml');
+    fs.writeFileSync(config, ['[[namespace]]', 'prefix = "room:"', 'presence = true'].join('\n'));
+    nodes = await startHeraldNodes(2, { url: redis.url, args: ['--config', config] });
+  });
+  after(async () => {
+    await stopAll(nodes, [redis]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an SSE stream on one node sees a WebSocket client of the other; /api/presence agrees on both', async () => {
+    const channel = uniqueChannel('room:');
+    const sse = presenceStream(`${nodes[0].base}/api/sse?channel=${channel}&presence=true`);
+    await sse.until((s) => s.presence.length === 1, 'presence event');
+    const ws = await wsConnect(nodes[1].base);
+    await ws.commandOk({ op: 'subscribe', channel, info: { name: 'remote' } });
+    await sse.until((s) => s.join.some((j) => j.client.info?.name === 'remote'), 'join from the other node');
+    for (const node of nodes) {
+      await waitFor(async () => (await requestOk(node.base, 'GET', `/api/presence?channel=${channel}`)).clients.length === 2, { label: `both listed on ${node.base}` });
+    }
+    await ws.closeAndWait();
+    await sse.until((s) => s.leave.length === 1, 'leave from the other node');
     sse.es.close();
   });
 });

@@ -1,7 +1,8 @@
 // WebRTC signaling over the WebSocket protocol (memory engine, two workers so that peers sit on
 // different threads): `join` a room (a channel with presence) and get its peers, peer_joined /
 // peer_left pushes, `signal` relayed only to a peer of the same room, and the limits (room size,
-// signal size, signal rate) with their errors. Driven with the `ws` npm client.
+// signal size, signal rate) with their errors; then peers on two nodes sharing one real redis-server.
+// Driven with the `ws` npm client.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { startServer } from './lib/server.mjs';
 import { wsConnect, assertWsError } from './lib/ws-client.mjs';
 import { uniqueChannel } from './lib/util.mjs';
 import { request, requestOk } from './lib/http.mjs';
+import { startRedis, startHeraldNodes, stopAll, redisSkip } from './lib/redis.mjs';
 
 describe('signaling', () => {
   let dir;
@@ -158,5 +160,39 @@ describe('signaling', () => {
       await a.closeAndWait();
       await b.closeAndWait();
     }
+  });
+});
+
+describe('signaling across two herald nodes on one Redis', { skip: redisSkip() }, () => {
+  let redis;
+  let nodes = [];
+  let dir;
+  before(async () => {
+    redis = await startRedis();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-signaling-redis-'));
+    const config = path.join(dir, 'herald.toml');
+    fs.writeFileSync(config, ['[[namespace]]', 'prefix = "call:"', 'presence = true', '[signaling]', 'max_peers = 2'].join('\n'));
+    nodes = await startHeraldNodes(2, { url: redis.url, args: ['--config', config] });
+  });
+  after(async () => {
+    await stopAll(nodes, [redis]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('peers on different nodes see each other, signal each other, and share the room size', async () => {
+    const room = uniqueChannel('call:');
+    const a = await wsConnect(nodes[0].base);
+    const b = await wsConnect(nodes[1].base);
+    const idA = (await a.commandOk({ op: 'join', room })).you;
+    const joinedB = await b.commandOk({ op: 'join', room });
+    assert.deepEqual(joinedB.peers.map((p) => p.id), [idA], 'b on node 2 finds a of node 1');
+    await a.waitUntil(() => a.frames.some((f) => f.json?.op === 'peer_joined' && f.json.peer.id === joinedB.you), { label: 'peer_joined across nodes' });
+    await b.commandOk({ op: 'signal', room, to: idA, data: { type: 'offer' } });
+    await a.waitUntil(() => a.frames.some((f) => f.json?.op === 'signal' && f.json.from === joinedB.you), { label: 'signal across nodes' });
+    await a.commandOk({ op: 'signal', room, to: joinedB.you, data: { type: 'answer' } });
+    await b.waitUntil(() => b.frames.some((f) => f.json?.op === 'signal' && f.json.data.type === 'answer'), { label: 'answer across nodes' });
+    const third = await wsConnect(nodes[0].base);
+    assertWsError(await third.command({ op: 'join', room }), 'room_full');
+    for (const ws of [a, b, third]) await ws.closeAndWait();
   });
 });
