@@ -4,7 +4,9 @@
 // demo.metrics every second for the live dashboard. Everything goes through herald's HTTP API.
 #include <boost/json.hpp>
 #include <chrono>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/api_key_env.hpp"

@@ -35,9 +35,9 @@ std::string payment_reference(const std::string& channel) {
 
 void DemoJobs::start(const DemoRequest& request) {
   if (const auto* ai = std::get_if<AiRequest>(&request)) {
-    if (reserve()) stream_reply(*ai);
+    if (reserve(ai->reply)) stream_reply(*ai);
   } else if (const auto* pay = std::get_if<PayRequest>(&request)) {
-    if (reserve()) settle_payment(*pay);
+    if (reserve(pay->reply)) settle_payment(*pay);
   } else if (const auto* refused = std::get_if<RefusedRequest>(&request)) {
     refuse(refused->reply, refused->message);
   } else {
@@ -45,10 +45,11 @@ void DemoJobs::start(const DemoRequest& request) {
   }
 }
 
-bool DemoJobs::reserve() {
+bool DemoJobs::reserve(const std::string& reply) {
   if (++running_ <= kMaxDemoJobs) return true;
   --running_;
-  std::cerr << "demo-backend: " << kMaxDemoJobs << " jobs are running; request ignored\n";
+  refuse(reply,
+         "the demo backend is busy (" + std::to_string(kMaxDemoJobs) + " requests at once): try again soon");
   return false;
 }
 

@@ -1,6 +1,6 @@
 // The work behind the AI and payment demo pages: a simulated reply streamed token by token to its reply
 // channel, and a simulated payment that settles a few seconds after it starts. Each job runs as a chain
-// of TaskTimer steps; at most kMaxDemoJobs run at once.
+// of TaskTimer steps; at most kMaxDemoJobs run at once, and requests beyond get an error reply.
 #pragma once
 #include <atomic>
 #include <memory>
@@ -12,7 +12,7 @@
 
 namespace herald::cli {
 
-// More requests at once are answered with an error, so a flood of requests cannot grow without bound.
+// More requests at once are answered with an error, so that a flood of requests cannot grow without bound.
 inline constexpr int kMaxDemoJobs = 64;
 
 class DemoJobs {
@@ -31,7 +31,7 @@ class DemoJobs {
   void next_tokens(std::shared_ptr<TokenStream> stream);
   void settle_payment(const PayRequest& request);
   void refuse(const std::string& reply, const std::string& message);
-  bool reserve();  // a place for one more job, false when all are taken
+  bool reserve(const std::string& reply);  // a place for one more job; when all are taken, `reply` is told
   void release() { --running_; }
 
   const DemoBackendOptions& options_;
