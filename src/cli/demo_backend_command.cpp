@@ -42,7 +42,7 @@ std::string envelope_data(const std::string& event_data) {
 
 // Follows demo.requests from now on, reconnecting (with Last-Event-ID, so no request is lost) until the
 // process ends. `on_open` runs once, when the first stream has been accepted.
-void follow_requests(const ServerUrl& url, DemoJobs& jobs, const std::function<void()>& on_open) {
+[[noreturn]] void follow_requests(const ServerUrl& url, DemoJobs& jobs, const std::function<void()>& on_open) {
   std::string last_id;
   bool opened = false;
   bool told_waiting = false;
@@ -79,7 +79,7 @@ void follow_requests(const ServerUrl& url, DemoJobs& jobs, const std::function<v
 }
 
 // Samples GET /metrics every interval and publishes the rates between two samples to demo.metrics.
-void publish_metrics(const ServerUrl& url, const DemoBackendOptions& options,
+[[noreturn]] void publish_metrics(const ServerUrl& url, const DemoBackendOptions& options,
                      const BatchPublisher& publisher) {
   std::optional<MetricsSample> previous;
   auto previous_at = std::chrono::steady_clock::now();

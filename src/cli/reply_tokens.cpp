@@ -11,7 +11,7 @@ namespace {
 constexpr std::size_t kQuotedPromptBytes = 80;
 
 constexpr std::array<std::string_view, 10> kSentences = {
-    "Each token you see is one message published to a channel of its own, and the page reads that channel "
+    "Each token you see is one message on a channel made for this request, and the page reads that channel "
     "over Server-Sent Events.",
     "Every message carries a cursor, so a page that loses its connection resumes after the last token it "
     "showed instead of starting again.",
