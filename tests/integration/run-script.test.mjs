@@ -4,6 +4,7 @@
 // and build steps do nothing and whose build/herald is the binary under test (lib/run-script.mjs).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { test, before, after } from './lib/harness.mjs';
 import { freePort } from './lib/server.mjs';
 import { childPids, isRunning, makeRunRoot, startRunScript } from './lib/run-script.mjs';
@@ -50,10 +51,32 @@ test('scripts/run.sh serves the demo configuration and stops the demo backend wi
       const res = await request(run.base, 'GET', '/api/history?channel=demo.metrics');
       return res.status === 200 && JSON.parse(res.text).messages.length >= 1;
     }, { timeout: 10_000, label: 'the demo backend publishes metric samples', describe: () => run.output().slice(-1000) });
+    // config/demo.toml is in force: a typing.* channel keeps one message.
+    for (const n of [1, 2]) assert.equal((await request(run.base, 'POST', '/api/publish', { body: { channel: 'typing.room', data: n } })).status, 200);
+    assert.deepEqual(JSON.parse((await request(run.base, 'GET', '/api/history?channel=typing.room')).text).messages.map((m) => m.data), [2]);
   } finally {
     const { code, output } = await run.stop();
     assert.equal(code, 0, output);
     assert.match(output, /demo-backend: serving the demo pages of http:\/\/127\.0\.0\.1:\d+/);
   }
   for (const pid of backends) assert.equal(isRunning(pid), false, `process ${pid} of the script still runs`);
+});
+
+test('scripts/run.sh --config FILE serves that file instead of config/demo.toml', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const file = path.join(root, 'own.toml');
+  fs.writeFileSync(file, '[log]\nformat = "json"\n');
+  const run = await startRunScript(root, ['--config', file, '--listen', `127.0.0.1:${port}`], port);
+  let kept;
+  try {
+    // config/demo.toml keeps one message per typing.* channel; herald's default keeps many.
+    for (const n of [1, 2]) assert.equal((await request(run.base, 'POST', '/api/publish', { body: { channel: 'typing.room', data: n } })).status, 200);
+    kept = JSON.parse((await request(run.base, 'GET', '/api/history?channel=typing.room')).text).messages.length;
+  } finally {
+    const { code, output } = await run.stop();
+    assert.equal(code, 0, output);
+    const logLines = output.split('\n').filter((l) => l.startsWith('{'));
+    assert.ok(logLines.some((l) => JSON.parse(l).msg.includes(`listening on http://127.0.0.1:${port}`)), output);
+  }
+  assert.equal(kept, 2, 'the namespaces of config/demo.toml are not in force');
 });
