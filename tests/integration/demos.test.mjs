@@ -155,10 +155,10 @@ test('dashboard: samples arrive every second and the chart moves; generated traf
     assert.notEqual(after.points, before.points, 'the chart moved');
     const newer = after.samples.filter((s) => s.time > before.samples.at(-1).time);
     assert.ok(newer.length >= 2, `at least two new samples in 2.5 s and more: ${newer.length}`);
-    for (let i = 1; i < newer.length; i += 1) {
-      const step = newer[i].time - newer[i - 1].time;
-      assert.ok(step >= 700 && step <= 1600, `samples about a second apart: ${step} ms`);
-    }
+    // One a second on average (a slow sample is followed by a quicker one: the backend keeps its schedule).
+    const steps = newer.slice(1).map((s, i) => s.time - newer[i].time);
+    const mean = steps.reduce((a, b) => a + b, 0) / steps.length;
+    assert.ok(mean >= 600 && mean <= 1600 && steps.every((ms) => ms >= 100 && ms <= 3000), `samples about a second apart: ${JSON.stringify(steps)} ms`);
     assert.ok(after.samples.at(-1).connections.ws >= 1, 'this page\'s own WebSocket is counted');
     const received = await dash.page.evaluate(() => window.dashboard.trafficReceived);
     assert.ok(received > 0, 'the page received the generated traffic');
