@@ -97,6 +97,14 @@ test('the landing page links every demo, and each demo loads without errors', { 
       await demo.close();
     }
   }
+  const live = await openPage('/live.html');
+  try {
+    await live.page.waitForFunction(() => document.getElementById('status').textContent === 'live', null, { timeout: 10_000 });
+    await shot(live.page, 'live-desktop');
+    live.assertClean();
+  } finally {
+    await live.close();
+  }
 });
 
 test('chat: two pages in a room see each other online, the typing indicator and each other\'s messages; a late joiner gets the history', { skip, timeout: 60_000 }, async () => {
