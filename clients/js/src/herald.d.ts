@@ -76,7 +76,34 @@ export interface SubscribeOptions<T = unknown> {
   since?: string | null;
   onMessage?: (message: Envelope<T>) => void;
   onGap?: (gap: Gap) => void;
+  /** Follow the channel's presence (WebSocket, channels whose namespace keeps presence). */
+  onPresence?: (event: PresenceEvent) => void;
+  /** What others see of this client in the presence (at most presence.max_info_bytes as JSON). */
+  info?: unknown;
 }
+
+/** One client in a channel's presence. */
+export interface PresenceClient {
+  /** The connection's id (32 hex digits), the same in every channel. */
+  id: string;
+  /** The token's `sub`, null without a token. */
+  user: string | null;
+  /** The token's `info` claim, else the `info` given to subscribe, else null. */
+  info: unknown;
+}
+
+export interface PresenceList {
+  channel: string;
+  /** This connection's id. */
+  you: string;
+  /** Everyone present, in the order they joined. */
+  clients: PresenceClient[];
+}
+
+/** "sync": the whole list, after every (re)subscribe; then one "join" or "leave" per change. */
+export type PresenceEvent =
+  | ({ type: 'sync' } & PresenceList)
+  | { type: 'join' | 'leave'; channel: string; client: PresenceClient };
 
 export interface HeraldSubscription {
   readonly channel: string;
@@ -168,6 +195,8 @@ export class Herald {
   history<T = unknown>(channel: string, options?: HistoryOptions): Promise<HistoryResult<T>>;
   /** Joins a signaling room (WebSocket transport only). */
   join<I = unknown, S = unknown>(room: string, options?: JoinOptions<I, S>): HeraldRoom<I, S>;
+  /** Who is subscribed now (WebSocket only; rejects with presence_unavailable on other transports). */
+  presence(channel: string): Promise<PresenceList>;
   setToken(token: HeraldOptions['token']): Promise<void>;
   close(): void;
 }

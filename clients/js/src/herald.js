@@ -69,7 +69,7 @@ export class Herald {
     return () => set.delete(listener);
   }
 
-  subscribe(channel, { since, onMessage, onGap } = {}) {
+  subscribe(channel, { since, onMessage, onGap, onPresence, info } = {}) {
     this.checkOpen();
     checkChannel(channel);
     if (this.subs.has(channel)) {
@@ -78,6 +78,9 @@ export class Herald {
     if (since !== undefined && since !== null && !parseCursor(since)) {
       throw new HeraldError('invalid_field', `herald: since must be a cursor "epoch:offset", not ${JSON.stringify(since)}`);
     }
+    if (onPresence !== undefined && typeof onPresence !== 'function') {
+      throw new TypeError('herald: onPresence must be a function');
+    }
     const sub = new Subscription(channel, {
       since: since ?? this.store.load(channel),
       onMessage,
@@ -85,6 +88,8 @@ export class Herald {
       onCursor: (cursor) => this.store.save(channel, cursor),
       onHandlerError: (err) => this.emit('error', err),
       onUnsubscribe: (s) => this.removeSubscription(s),
+      onPresence,
+      info,
     });
     this.subs.set(channel, sub);
     this.active?.subscribe(sub);
@@ -127,6 +132,20 @@ export class Herald {
     return postJSON(this.fetch, `${this.base}/api/publish`, body, { headers }).catch((err) => {
       throw networkError(err);
     });
+  }
+
+  /**
+   * Who is subscribed to `channel` now: { channel, you, clients } (the `presence` command; WebSocket
+   * only, for channels whose namespace keeps presence).
+   */
+  async presence(channel) {
+    this.checkOpen();
+    checkChannel(channel);
+    if (this.active?.name !== 'websocket') {
+      throw new HeraldError('presence_unavailable', `herald: presence needs the WebSocket transport (in use: ${this.transport})`);
+    }
+    if (!this.active.open) throw new HeraldError('not_connected', 'herald: the WebSocket is not open');
+    return this.active.presence(channel);
   }
 
   /** The messages after `since` (or the last ones): { channel, messages, cursor, gap, more }. */

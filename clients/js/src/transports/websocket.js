@@ -1,6 +1,6 @@
 // The WebSocket transport (`/api/ws`, subprotocol herald.v1): one connection carries every
-// subscription, publishes and the liveness ping; it reconnects with backoff and resubscribes each
-// channel with `since` = its cursor.
+// subscription, publishes, presence and the liveness ping; it reconnects with backoff and resubscribes
+// each channel with `since` = its cursor (and its presence, followed by a fresh list of who is there).
 import { Backoff } from '../backoff.js';
 import { HeraldError } from '../errors.js';
 import { websocketFallbackReason, websocketFailureAction } from '../fallback.js';
@@ -181,6 +181,8 @@ export class WebSocketTransport {
       this.ctx.subscription(gap.channel)?.gap(gap);
     } else if (frame.op === 'peer_joined' || frame.op === 'peer_left' || frame.op === 'signal') {
       this.ctx.room(frame.room)?.push(frame);
+    } else if (frame.op === 'join' || frame.op === 'leave') {
+      this.ctx.subscription(frame.channel)?.presenceEvent({ type: frame.op, channel: frame.channel, client: frame.client });
     } else if ('id' in frame) {
       const waiter = this.pending.get(frame.id);
       if (!waiter) {
@@ -230,9 +232,16 @@ export class WebSocketTransport {
     if (!this.socket || this.socket.readyState !== OPEN) return; // subscribed on open
     const command = { op: 'subscribe', channel: sub.channel };
     if (sub.cursor) command.since = sub.cursor;
+    if (sub.presence) {
+      command.presence = true;
+      if (sub.presence.info !== undefined) command.info = sub.presence.info;
+    }
     const socket = this.socket;
     this.sendCommand(command, { onId: (id) => this.subscribeIds.set(id, sub) }).then(
-      (reply) => sub.startAt(reply.cursor),
+      (reply) => {
+        sub.startAt(reply.cursor);
+        if (sub.presence) this.syncPresence(sub);
+      },
       (err) => {
         if (this.socket !== socket || !sub.active || err.code === 'connection_lost' || err.code === 'closed') return;
         if (err.code === 'cancelled') return;
@@ -265,6 +274,16 @@ export class WebSocketTransport {
     );
   }
 
+  /** After each (re)subscribe: the whole list, so the application starts from a known set of clients. */
+  syncPresence(sub) {
+    this.presence(sub.channel).then(
+      ({ you, clients }) => sub.presenceEvent({ type: 'sync', channel: sub.channel, you, clients }),
+      (err) => {
+        if (err.code !== 'connection_lost' && err.code !== 'closed') this.ctx.error(err);
+      },
+    );
+  }
+
   /** An error reply to a join answered earlier: the server ended the room (engine trouble); join again. */
   roomEndedByServer(frame) {
     const room = this.joinIds.get(frame.id);
@@ -273,6 +292,12 @@ export class WebSocketTransport {
     room.disconnected();
     const socket = this.socket;
     setTimeout(() => this.socket === socket && room.active && this.join(room), SUBSCRIBE_RETRY_MS);
+  }
+
+  /** The `presence` command: { channel, you, clients }. */
+  async presence(channel) {
+    const { id, ok, ...reply } = await this.sendCommand({ op: 'presence', channel });
+    return reply;
   }
 
   unsubscribe(sub) {
