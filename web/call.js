@@ -23,6 +23,7 @@ function log(text) {
 
 function setStatus(kind, text, detail = "") {
   $("status").className = `status ${kind}`;
+  $("status").dataset.state = kind;
   $("status").textContent = text;
   $("detail").textContent = detail;
 }
@@ -115,19 +116,19 @@ async function join(event) {
   try {
     localStream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
   } catch (err) {
-    setStatus("closed", "no camera", err.message);
+    setStatus("disconnected", "no camera", err.message);
     $("join").disabled = false;
     return;
   }
   $("local").srcObject = localStream;
   iceServers = await loadIceServers();
   herald = new Herald(location.origin, { transports: ["websocket"] });
-  herald.on("state", (s) => s.state !== "connected" && setStatus(s.state === "connecting" ? "connecting" : "closed", s.state, s.reason));
+  herald.on("state", (s) => s.state !== "connected" && setStatus(s.state, s.state, s.reason));
   const name = $("name").value.trim();
   room = herald.join(roomInput.value, {
     info: name ? { name } : undefined,
     onJoined: ({ peers: present }) => {
-      setStatus("open", "in the call", `${present.length} other peer${present.length === 1 ? "" : "s"}`);
+      setStatus("connected", "in the call", `${present.length} other peer${present.length === 1 ? "" : "s"}`);
     },
     onPeerJoined: (peer) => log(`${peerName(peer)} joined`),
     onPeerLeft: (peer) => {
@@ -142,8 +143,8 @@ async function join(event) {
     for (const peer of joined.peers) call(peer).catch((err) => log(`call failed: ${err.message}`));
     $("leave").disabled = false;
   } catch (err) {
-    setStatus("closed", "could not join", err.message);
     leave();
+    setStatus("disconnected", "could not join", err.message);
   }
 }
 
@@ -156,7 +157,7 @@ function leave() {
   $("local").srcObject = null;
   $("join").disabled = false;
   $("leave").disabled = true;
-  setStatus("", "not in a call");
+  setStatus("ready", "not in a call");
 }
 
 $("join-form").addEventListener("submit", join);

@@ -18,7 +18,7 @@ const skip = chromiumMissing || (!binaryExists() && 'no herald binary');
 const SCREENS = process.env.HERALD_SCREENSHOTS || '/tmp/herald-screens';
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 375, height: 740 };
-const PAGES = ['index', 'chat', 'dashboard', 'ai', 'payment', 'live'];
+const PAGES = ['index', 'chat', 'dashboard', 'ai', 'payment', 'call', 'live'];
 
 let root;
 let run;
@@ -81,7 +81,7 @@ test('the landing page links every demo, and each demo loads without errors', { 
   const landing = await openPage('/');
   try {
     const links = await landing.page.$$eval('.demos a.card', (as) => as.map((a) => new URL(a.href).pathname));
-    assert.deepEqual(links, ['/chat.html', '/dashboard.html', '/ai.html', '/payment.html', '/live.html']);
+    assert.deepEqual(links, ['/demo/chat', '/demo/dashboard', '/demo/ai', '/demo/payment', '/demo/call', '/demo/live']);
     await shot(landing.page, 'index-desktop');
     landing.assertClean();
   } finally {
