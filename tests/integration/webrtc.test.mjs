@@ -1,7 +1,8 @@
 // WebRTC through herald, in headless Chromium: two pages join a room through herald's signaling and
 // open an RTCDataChannel, once with host candidates and once relay-only through herald's TURN server
 // (getStats shows relay candidates); 1000 messages each way arrive intact and in order. Then the call
-// demo (/demo/call): two pages with Chromium's fake camera see each other's video.
+// demo (/demo/call): two pages with Chromium's fake camera see each other's video (a screenshot goes to
+// $HERALD_SCREENSHOTS, default /tmp/herald-screens).
 //
 // WebRTC uses every interface it finds, so this file runs inside a network namespace of its own that has
 // only `lo` (it starts itself again under `unshare -n` and refuses to run if it sees another interface).
@@ -223,6 +224,10 @@ if (!INSIDE) {
         const second = [await inbound(a.page), await inbound(b.page)];
         assert.ok(second[0] > first[0] && second[1] > first[1], `inbound video bytes grow on both sides: ${first} → ${second}`);
         assert.equal(await a.page.locator('video.remote').count(), 1);
+        const screens = process.env.HERALD_SCREENSHOTS || '/tmp/herald-screens';
+        fs.mkdirSync(screens, { recursive: true });
+        await a.page.setViewportSize({ width: 1280, height: 860 });
+        await a.page.screenshot({ path: path.join(screens, 'call-desktop.png'), fullPage: true });
         assert.deepEqual([...a.errors, ...b.errors], []);
       } finally {
         await a.close();
