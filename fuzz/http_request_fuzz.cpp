@@ -63,6 +63,12 @@ void check_poll(const herald::HttpRequest& request) {
     require(params->limit >= 1 && params->limit <= limits.max_limit);
     require(params->timeout >= 0 && params->timeout <= limits.max_timeout);
   }
+  auto long_poll = herald::parse_long_poll_params(request, limits, 4);
+  if (auto* params = std::get_if<herald::LongPollParams>(&long_poll)) {
+    require(!params->channels.empty() && params->channels.size() <= 4);
+    require(params->since.size() == params->channels.size());
+    for (const auto& channel : params->channels) require(herald::is_valid_channel_name(channel));
+  }
 }
 
 void check_publish(const herald::HttpRequest& request) {

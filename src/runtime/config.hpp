@@ -99,6 +99,7 @@ struct Config {
   Seconds longpoll_default_timeout{25};
   Seconds longpoll_max_timeout{55};
   std::size_t longpoll_max_messages = 100;
+  std::size_t longpoll_max_channels = 16;  // channels one long poll follows
   // [ws]
   Seconds ws_ping_interval{25};
   Seconds ws_idle_timeout{60};

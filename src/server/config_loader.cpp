@@ -83,6 +83,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"longpoll.default_timeout", &Config::longpoll_default_timeout},
       {"longpoll.max_timeout", &Config::longpoll_max_timeout},
       {"longpoll.max_messages", &Config::longpoll_max_messages},
+      {"longpoll.max_channels", &Config::longpoll_max_channels},
       {"ws.ping_interval", &Config::ws_ping_interval},
       {"ws.idle_timeout", &Config::ws_idle_timeout},
       {"ws.max_message_bytes", &Config::ws_max_message_bytes},
@@ -466,6 +467,7 @@ void validate(const Config& config, const Origins& origins) {
   check(config.history_size > 0, "history.size", "must be at least 1");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");
+  check(config.longpoll_max_channels > 0, "longpoll.max_channels", "must be at least 1");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
-// Long polling (GET /api/lp): answers as soon as at least one message after the client's cursor exists
-// (or a gap applies), else after the timeout with no messages and the same cursor. While it waits it
-// follows the channel through a ChannelFeed, so a message published between two polls is never missed.
+// Long polling (GET /api/lp): answers as soon as at least one message after the client's position exists
+// on one of its channels (or a gap applies), else after the timeout with no messages and the same
+// position. While it waits it follows each channel through a ChannelFeed, so a message published between
+// two polls is never missed. One poll may follow several channels (one resume token for all of them), so
+// that a client needs one connection however many channels it follows.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -17,7 +19,7 @@ namespace herald {
 
 class LongPollWait final : public FeedSink {
  public:
-  LongPollWait(Worker& worker, PollParams params);
+  LongPollWait(Worker& worker, LongPollParams params);
 
   // Ends the wait now (a message arrived, the client left, or the server shuts down).
   void finish();
@@ -31,18 +33,32 @@ class LongPollWait final : public FeedSink {
   boost::asio::awaitable<void> wait();
   HttpResponse response() const;
 
-  void on_feed_message(ChannelFeed&, const MessagePtr& message) override { messages_.push_back(message); }
-  void on_feed_gap(ChannelFeed&, const Gap& gap) override { gap_ = gap; }
+  void on_feed_message(ChannelFeed& feed, const MessagePtr& message) override {
+    parts_[feed.index].messages.push_back(message);
+  }
+  void on_feed_gap(ChannelFeed& feed, const Gap& gap) override { parts_[feed.index].gap = gap; }
   void on_feed_ready(ChannelFeed&) override;
   void on_feed_failed(ChannelFeed&, const std::string& reason) override;
 
  private:
+  // What one channel of the poll has gathered.
+  struct Part {
+    std::unique_ptr<ChannelFeed> feed;
+    std::optional<ResumePoint> since;
+    std::vector<MessagePtr> messages;
+    std::optional<Gap> gap;
+  };
+
+  bool all_started() const;
+  bool has_news() const;
+  // The channel's answer ({"channel","messages","cursor","gap","more"}) and its cursor.
+  std::string part_json(const Part& part, Cursor& cursor) const;
+
   Worker& worker_;
-  PollParams params_;
-  ChannelFeed feed_;
+  std::size_t limit_;
+  double timeout_;
+  std::vector<Part> parts_;
   boost::asio::steady_timer timer_;
-  std::vector<MessagePtr> messages_;
-  std::optional<Gap> gap_;
   std::optional<ApiError> failure_;
   bool finished_ = false;
   bool timed_out_ = false;  // the timeout passed; the first history answer ends the wait

@@ -247,3 +247,60 @@ test('timeout=0 answers what history holds, every time (messages, gaps, cursors)
     assert.match(body.cursor, /^[a-z0-9]{8}:0$/);
   }
 });
+
+test('one long poll follows several channels: the first news answers, with a token for all of them', { timeout: 30_000 }, async () => {
+  const a = uniqueChannel('lpmultia');
+  const b = uniqueChannel('lpmultib');
+  const ca = await currentCursor(srv.base, a);
+  const cb = await currentCursor(srv.base, b);
+  const pending = longPoll(srv.base, [a, b], { since: `${ca},${cb}`, timeout: 10 });
+  await sleep(300);
+  await publish(srv.base, b, { n: 1 });
+  const { res, body, elapsed } = await pending;
+  assert.equal(res.status, 200, res.text);
+  assert.ok(elapsed < 5000, `woken by the publish after ${elapsed} ms`);
+  assert.deepEqual(body.channels.map((c) => c.channel), [a, b], 'one part per channel, in request order');
+  assert.deepEqual(body.channels[0].messages, []);
+  assert.equal(body.channels[0].cursor, ca, 'a channel without news keeps its cursor');
+  assert.deepEqual(offsets(body.channels[1]), [parseCursor(cb).offset + 1]);
+  assert.equal(body.cursor, `${ca},${body.channels[1].cursor}`, 'the token joins the channels\' cursors');
+
+  // The next poll resumes both from the token: a message on a wakes it, b has nothing new.
+  const next = longPoll(srv.base, [a, b], { since: body.cursor, timeout: 10 });
+  await sleep(300);
+  await publish(srv.base, a, { n: 2 });
+  await publish(srv.base, a, { n: 3 });
+  const second = (await next).body;
+  assert.ok(offsets(second.channels[0]).length >= 1);
+  assert.deepEqual(second.channels[1].messages, []);
+  // Whatever the first answer held, the rest comes with the next poll: nothing is lost.
+  const third = (await longPoll(srv.base, [a, b], { since: second.cursor, timeout: 0 })).body;
+  assert.deepEqual([...offsets(second.channels[0]), ...offsets(third.channels[0])], [parseCursor(ca).offset + 1, parseCursor(ca).offset + 2]);
+});
+
+test('a long poll of several channels times out with every cursor unchanged, and reports a gap per channel', { timeout: 30_000 }, async () => {
+  const a = uniqueChannel('lpmto');
+  const b = uniqueChannel('lpmtob');
+  const ca = await currentCursor(srv.base, a);
+  const cb = await currentCursor(srv.base, b);
+  const { body, elapsed } = await longPoll(srv.base, [a, b], { since: `${ca},${cb}`, timeout: 1 });
+  assert.ok(elapsed >= 900, `waited ${elapsed} ms`);
+  assert.equal(body.cursor, `${ca},${cb}`);
+  assert.ok(body.channels.every((c) => c.messages.length === 0 && c.gap === null));
+
+  const foreign = `${foreignEpoch(parseCursor(ca).epoch)}:3`;
+  const gapped = (await longPoll(srv.base, [a, b], { since: `${foreign},${cb}`, timeout: 5 })).body;
+  assert.ok(gapped.channels[0].gap, JSON.stringify(gapped));
+  assert.equal(gapped.channels[0].gap.requested, foreign);
+  assert.equal(gapped.channels[1].gap, null);
+});
+
+test('long polls of several channels: bad lists are refused', { timeout: 15_000 }, async () => {
+  const a = uniqueChannel('lpbad');
+  const many = Array.from({ length: 17 }, (_, i) => `${a}-${i}`);
+  const tooMany = await longPoll(srv.base, many, { timeout: 0 });
+  assert.equal(tooMany.res.status, 400);
+  assert.equal(tooMany.res.json().error.code, 'too_many_channels');
+  const twice = await longPoll(srv.base, [a, a], { timeout: 0 });
+  assert.equal(twice.res.json().error.code, 'invalid_channel');
+});

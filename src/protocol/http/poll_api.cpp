@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/channel_name.hpp"
+#include "core/resume_token.hpp"
 #include "protocol/http/channel_param.hpp"
 
 namespace herald {
@@ -36,6 +38,27 @@ std::optional<std::size_t> parse_limit(const std::string& text, std::size_t max)
   return std::min(*value, max);
 }
 
+// limit (clamped to max_limit) and timeout (clamped to max_timeout), into `limit` and `timeout`.
+std::optional<ApiError> read_limit_and_timeout(const HttpRequest& request, const PollLimits& limits,
+                                               std::size_t& limit, double& timeout) {
+  limit = limits.default_limit;
+  if (auto text = request.param("limit")) {
+    auto value = parse_limit(*text, limits.max_limit);
+    if (!value)
+      return ApiError{http::status::bad_request, "invalid_field", "limit must be a positive integer"};
+    limit = *value;
+  }
+  timeout = limits.default_timeout;
+  if (auto text = request.param("timeout")) {
+    auto value = parse_number<double>(*text);
+    if (!value)
+      return ApiError{http::status::bad_request, "invalid_field", "timeout must be a number of seconds"};
+    timeout = *value;
+  }
+  timeout = std::min(timeout, limits.max_timeout);
+  return std::nullopt;
+}
+
 }  // namespace
 
 Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits) {
@@ -45,22 +68,33 @@ Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimit
   params.channel = std::get<std::string>(std::move(channel));
   if (auto since = request.param("since"); since && !since->empty())
     params.since = ResumePoint::from_text(*since);
+  if (auto error = read_limit_and_timeout(request, limits, params.limit, params.timeout))
+    return std::move(*error);
+  return params;
+}
 
-  params.limit = limits.default_limit;
-  if (auto limit = request.param("limit")) {
-    auto value = parse_limit(*limit, limits.max_limit);
-    if (!value)
-      return ApiError{http::status::bad_request, "invalid_field", "limit must be a positive integer"};
-    params.limit = *value;
+Parsed<LongPollParams> parse_long_poll_params(const HttpRequest& request, const PollLimits& limits,
+                                              std::size_t max_channels) {
+  LongPollParams params;
+  params.channels = request.params("channel");
+  if (params.channels.empty())
+    return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
+  if (params.channels.size() > max_channels)
+    return ApiError{http::status::bad_request, "too_many_channels",
+                    "a long poll follows at most " + std::to_string(max_channels) + " channels"};
+  for (std::size_t i = 0; i < params.channels.size(); ++i) {
+    if (!is_valid_channel_name(params.channels[i])) return invalid_channel_error();
+    for (std::size_t j = 0; j < i; ++j)
+      if (params.channels[j] == params.channels[i])
+        return ApiError{http::status::bad_request, "invalid_channel", "a channel is listed twice"};
   }
-  params.timeout = limits.default_timeout;
-  if (auto timeout = request.param("timeout")) {
-    auto value = parse_number<double>(*timeout);
-    if (!value)
-      return ApiError{http::status::bad_request, "invalid_field", "timeout must be a number of seconds"};
-    params.timeout = *value;
+  params.since.resize(params.channels.size());
+  if (auto since = request.param("since"); since && !since->empty()) {
+    auto parts = split_resume_token(*since, params.channels.size());
+    for (std::size_t i = 0; i < parts.size(); ++i) params.since[i] = std::move(parts[i]);
   }
-  params.timeout = std::min(params.timeout, limits.max_timeout);
+  if (auto error = read_limit_and_timeout(request, limits, params.limit, params.timeout))
+    return std::move(*error);
   return params;
 }
 
@@ -84,6 +118,23 @@ std::string poll_response_json(const std::string& channel, const std::vector<Mes
   out += ",\"more\":";
   out += more ? "true" : "false";
   out += '}';
+  return out;
+}
+
+std::string multi_poll_response_json(const std::vector<std::string>& channel_parts,
+                                     const std::string& token) {
+  std::size_t size = 32 + token.size();
+  for (const auto& part : channel_parts) size += part.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += "{\"channels\":[";
+  for (std::size_t i = 0; i < channel_parts.size(); ++i) {
+    if (i > 0) out += ',';
+    out += channel_parts[i];
+  }
+  out += "],\"cursor\":\"";
+  out += token;  // cursors need no escaping
+  out += "\"}";
   return out;
 }
 

@@ -205,5 +205,56 @@ TEST(PollApi, GapRequestedTextIsEscaped) {
   EXPECT_EQ(value.at("gap").at("requested").as_string(), "bad\"cursor\\");
 }
 
+Parsed<LongPollParams> parse_long(const std::string& target, std::size_t max_channels = 4) {
+  return parse_long_poll_params(request_for(target), kLimits, max_channels);
+}
+
+TEST(LongPollParams, OneChannelIsAPollWithACursor) {
+  auto parsed = parse_long("/api/lp?channel=a&since=e1:5&timeout=3&limit=7");
+  ASSERT_TRUE(std::holds_alternative<LongPollParams>(parsed));
+  const auto& params = std::get<LongPollParams>(parsed);
+  ASSERT_EQ(params.channels, std::vector<std::string>{"a"});
+  ASSERT_TRUE(params.since[0] && params.since[0]->cursor);
+  EXPECT_EQ(params.since[0]->cursor->to_string(), "e1:5");
+  EXPECT_EQ(params.limit, 7u);
+  EXPECT_EQ(params.timeout, 3);
+}
+
+TEST(LongPollParams, SeveralChannelsShareOneResumeToken) {
+  auto both = parse_long("/api/lp?channel=a&channel=b&since=e1:5,e2:9");
+  const auto& params = std::get<LongPollParams>(both);
+  ASSERT_EQ(params.channels, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(params.since[0]->cursor->to_string(), "e1:5");
+  EXPECT_EQ(params.since[1]->cursor->to_string(), "e2:9");
+  auto fresh_parsed = parse_long("/api/lp?channel=a&channel=b");
+  const auto& fresh = std::get<LongPollParams>(fresh_parsed);
+  EXPECT_FALSE(fresh.since[0]);
+  EXPECT_FALSE(fresh.since[1]);
+  // A token for another number of channels matches none of them: each resumes with a gap.
+  auto mismatched_parsed = parse_long("/api/lp?channel=a&channel=b&since=e1:5");
+  const auto& mismatched = std::get<LongPollParams>(mismatched_parsed);
+  ASSERT_TRUE(mismatched.since[0]);
+  EXPECT_FALSE(mismatched.since[0]->cursor);
+}
+
+TEST(LongPollParams, BadChannelListsAreErrors) {
+  auto code = [](const Parsed<LongPollParams>& parsed) { return std::get<ApiError>(parsed).code; };
+  EXPECT_EQ(code(parse_long("/api/lp")), "invalid_field");
+  EXPECT_EQ(code(parse_long("/api/lp?channel=a&channel=a")), "invalid_channel");
+  EXPECT_EQ(code(parse_long("/api/lp?channel=a&channel=b%20c")), "invalid_channel");
+  EXPECT_EQ(code(parse_long("/api/lp?channel=a&channel=b&channel=c", 2)), "too_many_channels");
+  EXPECT_EQ(code(parse_long("/api/lp?channel=a&timeout=x")), "invalid_field");
+}
+
+TEST(LongPollParams, SeveralChannelsAnswerWithOnePartEachAndAToken) {
+  std::string a = poll_response_json("a", {}, Cursor{"e1", 5}, std::nullopt, false);
+  std::string b = poll_response_json("b", {}, Cursor{"e2", 9}, std::nullopt, false);
+  auto value = json::parse(multi_poll_response_json({a, b}, "e1:5,e2:9"));
+  EXPECT_EQ(value.at("cursor"), "e1:5,e2:9");
+  ASSERT_EQ(value.at("channels").as_array().size(), 2u);
+  EXPECT_EQ(value.at("channels").at(0), json::parse(a));
+  EXPECT_EQ(value.at("channels").at(1).at("channel"), "b");
+}
+
 }  // namespace
 }  // namespace herald

@@ -492,6 +492,7 @@ TEST_F(ConfigLoaderTest, ChecksOfTheFinalValuesNameTheSourceThatGaveThem) {
       {"history.size", "0", "must be at least 1"},
       {"sse.max_channels", "0", "must be at least 1"},
       {"longpoll.max_messages", "0", "must be at least 1"},
+      {"longpoll.max_channels", "0", "must be at least 1"},
   };
   for (const auto& c : cases) {
     ConfigError flag_error = error_of("", {{c.key, c.value}});
