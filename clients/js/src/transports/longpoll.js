@@ -1,69 +1,90 @@
-// The long-polling transport (`/api/lp`). A long poll names exactly one channel (docs/protocol.md), so
-// each subscription runs its own poll loop; every poll sends `since` = the subscription's cursor.
+// The long-polling transport (`/api/lp`). One poll follows every subscription (up to
+// MAX_CHANNELS_PER_POLL channels; more channels make more polls), so a page needs one connection however
+// many channels it follows: `since` is the subscriptions' cursors joined into a resume token. A change of
+// the set of channels ends the poll in flight and starts the next one with the new set; nothing is lost,
+// since every poll resumes from the cursors of what was delivered.
 import { Backoff } from '../backoff.js';
 import { CHANNEL_REFUSALS } from '../errors.js';
 import { endpoint, getJSON, networkError } from '../http.js';
 import { fetchMissingCursors } from './positions.js';
+
+export const MAX_CHANNELS_PER_POLL = 16; // the server's default longpoll.max_channels
 
 export class LongPollTransport {
   constructor(ctx) {
     this.name = 'longpoll';
     this.ctx = ctx;
     this.stopped = false;
-    this.loops = new Map(); // Subscription -> AbortController of its loop
+    this.controller = null; // aborts the polls of the current set of channels
+    this.restartQueued = false;
   }
 
   start() {
-    const subs = this.ctx.subscriptions();
-    if (subs.length === 0) this.ctx.report('disconnected', 'no subscriptions');
-    for (const sub of subs) this.subscribe(sub);
+    this.restart();
   }
 
   stop() {
     this.stopped = true;
-    for (const controller of this.loops.values()) controller.abort();
-    this.loops.clear();
+    this.controller?.abort();
+    this.controller = null;
   }
 
-  subscribe(sub) {
-    if (this.stopped || this.loops.has(sub)) return;
-    const controller = new AbortController();
-    this.loops.set(sub, controller);
-    this.loop(sub, controller.signal).finally(() => {
-      if (this.loops.get(sub) === controller) this.loops.delete(sub);
+  subscribe() {
+    this.queueRestart();
+  }
+
+  unsubscribe() {
+    this.queueRestart();
+  }
+
+  /** Several (un)subscribes in one task restart the polls once. */
+  queueRestart() {
+    if (this.restartQueued || this.stopped) return;
+    this.restartQueued = true;
+    queueMicrotask(() => {
+      this.restartQueued = false;
+      if (!this.stopped) this.restart();
     });
   }
 
-  unsubscribe(sub) {
-    this.loops.get(sub)?.abort();
-    this.loops.delete(sub);
-    if (this.loops.size === 0 && !this.stopped) this.ctx.report('disconnected', 'no subscriptions');
+  restart() {
+    this.controller?.abort();
+    this.controller = null;
+    const subs = this.ctx.subscriptions().filter((sub) => sub.active);
+    if (subs.length === 0) {
+      this.ctx.report('disconnected', 'no subscriptions');
+      return;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    for (let i = 0; i < subs.length; i += MAX_CHANNELS_PER_POLL) {
+      this.loop(subs.slice(i, i + MAX_CHANNELS_PER_POLL), controller.signal);
+    }
   }
 
-  async loop(sub, signal) {
+  async loop(subs, signal) {
     const backoff = new Backoff(this.ctx.options.backoff, this.ctx.options.random);
     let fresh = true; // the first poll (and the first after a failure) answers at once: it proves the way
-    while (!signal.aborted && sub.active) {
+    while (!signal.aborted) {
+      const live = subs.filter((sub) => sub.active);
+      if (live.length === 0) return;
       const waitSeconds = fresh ? 0 : this.ctx.options.longPollTimeout;
       if (this.ctx.state() !== 'connected') this.ctx.report('connecting', backoff.attempt ? 'reconnecting' : 'polling');
       try {
         const token = await this.ctx.token();
-        await fetchMissingCursors(this.ctx, [sub], { signal, token });
-        const url = endpoint(this.ctx.base, '/api/lp', { channel: sub.channel, since: sub.cursor, timeout: waitSeconds, token });
-        const poll = boundedSignal(signal, (waitSeconds + 10) * 1000);
-        const answer = await getJSON(this.ctx.fetch, url, { signal: poll.signal }).finally(poll.release);
+        await fetchMissingCursors(this.ctx, live, { signal, token });
+        const answer = await this.poll(live, waitSeconds, token, signal);
         if (signal.aborted) return;
         backoff.reset();
         fresh = false;
         this.ctx.report('connected', 'long polling');
-        if (answer.gap) sub.gap(answer.gap);
-        for (const message of answer.messages) sub.receive(message);
+        deliver(live, answer);
       } catch (err) {
         if (signal.aborted || this.stopped) return;
         const error = networkError(err);
         if (CHANNEL_REFUSALS.has(error.code)) {
-          this.ctx.subscriptionFailed(sub, error); // retrying cannot help: the subscription ends
-          return;
+          await this.endRefused(live, error, signal); // retrying cannot help those channels
+          continue;
         }
         if (error.status) this.ctx.error(error);
         fresh = true;
@@ -71,6 +92,43 @@ export class LongPollTransport {
         await pause(backoff.next(), signal);
       }
     }
+  }
+
+  /** One poll of `subs`: a list of one-channel answers, in their order. */
+  async poll(subs, waitSeconds, token, signal) {
+    const since = subs.map((sub) => sub.cursor).join(',');
+    const url = endpoint(this.ctx.base, '/api/lp', { channel: subs.map((sub) => sub.channel), since, timeout: waitSeconds, token });
+    const bounded = boundedSignal(signal, (waitSeconds + 10) * 1000);
+    const answer = await getJSON(this.ctx.fetch, url, { signal: bounded.signal }).finally(bounded.release);
+    return subs.length === 1 ? [answer] : answer.channels;
+  }
+
+  /**
+   * A refusal of a poll of several channels does not say which one: each is asked alone (without
+   * waiting), and those refused end; the others poll on.
+   */
+  async endRefused(subs, error, signal) {
+    if (subs.length === 1) return this.ctx.subscriptionFailed(subs[0], error);
+    const token = await this.ctx.token();
+    for (const sub of subs) {
+      try {
+        await this.poll([sub], 0, token, signal).then((answer) => deliver([sub], answer));
+      } catch (err) {
+        const alone = networkError(err);
+        if (CHANNEL_REFUSALS.has(alone.code)) this.ctx.subscriptionFailed(sub, alone);
+        else return; // the network or the server: the loop's next round retries
+      }
+    }
+  }
+}
+
+/** Hands each channel's answer to its subscription: the gap first, then the messages. */
+function deliver(subs, answers) {
+  for (const part of answers) {
+    const sub = subs.find((s) => s.channel === part.channel);
+    if (!sub?.active) continue;
+    if (part.gap) sub.gap(part.gap);
+    for (const message of part.messages) sub.receive(message);
   }
 }
 

@@ -100,6 +100,41 @@ describe('herald-client in Node', { skip: heraldMissing }, () => {
       herald.close();
     });
 
+    test('longpoll: one poll for all channels, restarted with the cursors when the set changes', async () => {
+      const { herald, seen, add, subs } = client(server.base, { transports: ['longpoll'] }, ['lp-set-a']);
+      await connected(herald, 'longpoll');
+      await known(subs);
+      let a = 0;
+      const polls = [];
+      const sample = setInterval(async () => {
+        const text = await (await fetch(`${server.base}/metrics`)).text();
+        polls.push(Number(/herald_connections\{transport="longpoll"\} (\d+)/.exec(text)?.[1]));
+      }, 50);
+      const publishing = (async () => {
+        for (; a < 20; ) {
+          await publish(server.base, 'lp-set-a', ++a);
+          await sleep(20);
+        }
+      })();
+      await sleep(100);
+      add('lp-set-b');
+      await sleep(100);
+      add('lp-set-c');
+      await publishing;
+      await known(subs);
+      await sleep(300);
+      polls.length = 0; // from here on the set is steady: three channels
+      await sleep(300);
+      await publish(server.base, 'lp-set-b', 1);
+      await publish(server.base, 'lp-set-c', 1);
+      await eventually(() => seen.messages.length === 22, '22 messages');
+      clearInterval(sample);
+      assert.ok(exactlyOnceInOrder(seen.messages, 'lp-set-a', 20).ok, JSON.stringify(seen.messages.map((m) => m.data)));
+      assert.ok(exactlyOnceInOrder(seen.messages, 'lp-set-b', 1).ok);
+      assert.ok(polls.length > 0 && Math.max(...polls) === 1, `one long poll for the three channels: ${polls}`);
+      herald.close();
+    });
+
     test('history() and HTTP publish (on SSE): results, and errors carrying the server code', async () => {
       const { herald } = client(server.base, { transports: ['sse'] });
       const done = await herald.publish('hist', { n: 1 }, { event: 'made', idempotencyKey: 'h-1' });
