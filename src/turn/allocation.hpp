@@ -13,6 +13,7 @@
 
 #include "core/token_bucket.hpp"
 #include "protocol/stun/address_attributes.hpp"
+#include "protocol/stun/channel_data.hpp"
 #include "protocol/stun/message.hpp"
 
 namespace herald::turn {
@@ -33,6 +34,11 @@ struct ClientKey {
 
 // "udp 127.0.0.1:5000": for logs and for binding nonces to a client.
 std::string describe(const ClientKey& client);
+
+// The channel numbers clients may bind: RFC 5766's 0x4000-0x7FFF, which includes RFC 8656's 0x4000-0x4FFF
+// (browsers choose from the start of it). Clients written for RFC 5766 choose anywhere in it, and on the
+// TURN port nothing else arrives whose first byte is 80-127 (docs/architecture.md, "The STUN/TURN server").
+inline constexpr stun::ChannelRange kChannelRange = stun::ChannelRange::rfc5766;
 
 // RFC 8656 section 12: after a binding expires, neither its number nor its peer may be bound to anything
 // else for 5 more minutes, so that late packets are not misdirected.

@@ -5,11 +5,11 @@ namespace herald::turn {
 
 RelayPorts::RelayPorts(PortRange range) : range_(range), taken_(range.last - range.first + 1u, false) {}
 
-std::optional<std::uint16_t> RelayPorts::take() {
+std::optional<std::uint16_t> RelayPorts::take(bool even) {
   for (std::size_t tried = 0; tried < taken_.size(); ++tried) {
     std::size_t index = next_;
     next_ = (next_ + 1) % taken_.size();
-    if (taken_[index]) continue;
+    if (taken_[index] || (even && (range_.first + index) % 2 != 0)) continue;
     taken_[index] = true;
     ++taken_count_;
     return static_cast<std::uint16_t>(range_.first + index);

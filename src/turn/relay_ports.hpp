@@ -14,8 +14,8 @@ class RelayPorts {
  public:
   explicit RelayPorts(PortRange range);
 
-  // The next free port, marked taken; nullopt when every port is taken.
-  std::optional<std::uint16_t> take();
+  // The next free port (an even one when `even`), marked taken; nullopt when there is none.
+  std::optional<std::uint16_t> take(bool even = false);
   void give_back(std::uint16_t port);
   std::size_t free_count() const;
 

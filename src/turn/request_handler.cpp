@@ -65,13 +65,9 @@ bool is_turn_request(Method method) {
          method == Method::channel_bind;
 }
 
-// The comprehension-required attributes the server refuses with 420: those the codec does not know, and
-// EVEN-PORT and RESERVATION-TOKEN, whose port reservations herald does not offer.
+// The comprehension-required attributes the server refuses with 420: those the codec does not know.
 std::vector<std::uint16_t> refused_attributes(const Message& request) {
-  auto unknown = unknown_required_attributes(request);
-  for (auto type : {attribute::even_port, attribute::reservation_token})
-    if (request.find(type) != nullptr) unknown.push_back(type);
-  return unknown;
+  return unknown_required_attributes(request);
 }
 
 }  // namespace
@@ -87,7 +83,7 @@ RequestHandler::RequestHandler(TurnSettings settings, RelayHooks& hooks, TurnMet
 
 std::optional<std::string> RequestHandler::on_client_packet(const ClientKey& client, std::string_view bytes,
                                                             const TurnClock& now) {
-  PacketKind kind = classify_packet(bytes);
+  PacketKind kind = classify_packet(bytes, kChannelRange);
   if (kind == PacketKind::channel_data) on_channel_data(client, bytes, now);
   if (kind != PacketKind::stun) return std::nullopt;
   auto decoded = decode_message(bytes);
@@ -199,13 +195,25 @@ std::string RequestHandler::allocate(const ClientKey& client, const Message& req
     if (!wanted || (*wanted == AddressFamily::ipv4) != v4)
       return error_response(request, error_code::address_family_not_supported, key);
   }
+  // EVEN-PORT asks for an even relay port; herald keeps no port reservations, so a request to reserve the
+  // next port too (R bit), or to use a RESERVATION-TOKEN, cannot be satisfied (RFC 8656 section 7.2: 508).
+  bool even_port = false;
+  if (const Attribute* even = request.find(attribute::even_port)) {
+    auto reserve_next = read_even_port(even->value);
+    if (!reserve_next) return error_response(request, error_code::bad_request, key);
+    if (*reserve_next)
+      return error_response(request, error_code::insufficient_capacity, key, {}, "No port reservations");
+    even_port = true;
+  }
+  if (request.find(attribute::reservation_token) != nullptr)
+    return error_response(request, error_code::insufficient_capacity, key, {}, "No port reservations");
   if (auto refusal = table_.refusal_for(credential.user)) {
     metrics_.quota_refusal();
     bool full = *refusal == QuotaRefusal::capacity;
     return error_response(
         request, full ? error_code::insufficient_capacity : error_code::allocation_quota_reached, key);
   }
-  auto relay = hooks_.open_relay(client);
+  auto relay = hooks_.open_relay(client, even_port);
   if (!relay) return error_response(request, error_code::insufficient_capacity, key);
 
   double lifetime = granted_lifetime(request);
@@ -276,7 +284,7 @@ std::string RequestHandler::channel_bind(Allocation& allocation, const Message& 
   const Attribute* peer_attribute = request.find(attribute::xor_peer_address);
   auto number = number_attribute ? read_channel_number(number_attribute->value) : std::nullopt;
   auto peer = peer_attribute ? read_peer(*peer_attribute, request.transaction_id) : std::nullopt;
-  if (!number || !is_channel_number(*number) || !peer)
+  if (!number || !is_channel_number(*number, kChannelRange) || !peer)
     return error_response(request, error_code::bad_request, key);
   if (!same_family_as_relay(*peer))
     return error_response(request, error_code::peer_address_family_mismatch, key);
@@ -303,7 +311,7 @@ void RequestHandler::on_send_indication(const ClientKey& client, const Message& 
 }
 
 void RequestHandler::on_channel_data(const ClientKey& client, std::string_view bytes, const TurnClock& now) {
-  auto decoded = decode_channel_data(bytes);
+  auto decoded = decode_channel_data(bytes, kChannelRange);
   auto* message = std::get_if<ChannelData>(&decoded);
   Allocation* allocation = table_.find(client);
   if (message == nullptr || allocation == nullptr) return;
@@ -332,7 +340,7 @@ std::optional<std::string> RequestHandler::on_peer_datagram(const ClientKey& cli
   std::optional<std::string> bytes;
   if (auto channel = allocation->channel_of(peer, now.steady)) {
     if (data.size() <= 0xFFFF)
-      bytes = encode_channel_data(*channel, data, client.protocol == ClientProtocol::tcp);
+      bytes = encode_channel_data(*channel, data, client.protocol == ClientProtocol::tcp, kChannelRange);
   } else {
     Message indication{{Method::data, MessageClass::indication}, random_transaction_id(), {}};
     indication.add(make_xor_address(attribute::xor_peer_address, peer, indication.transaction_id));

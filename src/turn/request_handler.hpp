@@ -33,9 +33,9 @@ struct TurnClock {
 class RelayHooks {
  public:
   virtual ~RelayHooks() = default;
-  // Opens a relay for a new allocation of `client`: its transport address, or nullopt when no port can be
-  // had (the client gets 508).
-  virtual std::optional<stun::TransportAddress> open_relay(const ClientKey& client) = 0;
+  // Opens a relay for a new allocation of `client` (on an even port when `even_port`): its transport
+  // address, or nullopt when no such port can be had (the client gets 508).
+  virtual std::optional<stun::TransportAddress> open_relay(const ClientKey& client, bool even_port) = 0;
   virtual void close_relay(const ClientKey& client) = 0;
   // Sends `data` from `client`'s relay to `peer`.
   virtual void send_to_peer(const ClientKey& client, const stun::TransportAddress& peer,

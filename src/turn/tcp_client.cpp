@@ -44,7 +44,8 @@ void TcpClient::read() {
 bool TcpClient::take_frames() {
   std::size_t start = 0;
   while (!closed_) {
-    auto frame = stun::next_stream_frame(std::string_view(buffer_.data() + start, used_ - start));
+    auto frame =
+        stun::next_stream_frame(std::string_view(buffer_.data() + start, used_ - start), kChannelRange);
     if (frame.status == stun::FrameStatus::invalid) return false;
     if (frame.status == stun::FrameStatus::need_more) break;
     on_frame_(*this, std::string_view(buffer_.data() + start, frame.length));

@@ -87,10 +87,10 @@ class TurnServer::Impl final : public RelayHooks {
   }
 
   // RelayHooks
-  std::optional<stun::TransportAddress> open_relay(const ClientKey& client) override {
+  std::optional<stun::TransportAddress> open_relay(const ClientKey& client, bool even_port) override {
     std::vector<std::uint16_t> unusable;  // in use by someone else: given back after this search
     std::optional<stun::TransportAddress> opened;
-    while (auto port = ports_.take()) {
+    while (auto port = ports_.take(even_port)) {
       try {
         auto relay = std::make_shared<RelaySocket>(
             context_, udp::endpoint(settings_.relay_address, *port), scratch_,

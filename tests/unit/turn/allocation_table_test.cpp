@@ -119,6 +119,15 @@ TEST(RelayPorts, HandsOutEveryPortOnceAndReusesTheOldestLast) {
   EXPECT_EQ(ports.take(), 50001);
 }
 
+TEST(RelayPorts, EvenPortsWhenAsked) {
+  RelayPorts ports({50001, 50005});
+  EXPECT_EQ(ports.take(true), 50002);
+  EXPECT_EQ(ports.take(true), 50004);
+  EXPECT_FALSE(ports.take(true));
+  EXPECT_EQ(ports.take(), 50005);  // the turn goes on from the last port taken
+  EXPECT_EQ(ports.take(), 50001);
+}
+
 TEST(TurnSettings, ParsesPortRangesAndHostPorts) {
   auto range = parse_port_range("49160-49200");
   ASSERT_TRUE(range);

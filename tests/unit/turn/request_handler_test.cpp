@@ -25,8 +25,9 @@ using namespace std::chrono_literals;
 boost::asio::ip::address ip(const char* text) { return boost::asio::ip::make_address(text); }
 
 struct FakeHooks final : RelayHooks {
-  std::optional<TransportAddress> open_relay(const ClientKey&) override {
+  std::optional<TransportAddress> open_relay(const ClientKey&, bool even_port) override {
     if (!relays_available) return std::nullopt;
+    even_ports_asked += even_port ? 1 : 0;
     return TransportAddress{ip("127.0.0.1"), static_cast<std::uint16_t>(50000 + opened++)};
   }
   void close_relay(const ClientKey& client) override { closed.push_back(client); }
@@ -36,6 +37,7 @@ struct FakeHooks final : RelayHooks {
 
   bool relays_available = true;
   int opened = 0;
+  int even_ports_asked = 0;
   std::vector<ClientKey> closed;
   std::vector<std::pair<TransportAddress, std::string>> sent;
 };
@@ -269,11 +271,20 @@ TEST_F(RequestHandlerTest, UnknownComprehensionRequiredAttributeGets420) {
   Message message = request(Method::allocate);
   message.add(make_requested_transport(kTransportUdp));
   message.add(Attribute{0x7777, "x"});
-  message.add(make_even_port(true));
+  message.add(Attribute{0x0003, std::string(4, '\0')});  // CHANGE-REQUEST (RFC 5780), not offered
   Message response = signed_request(client, message, alice);
   EXPECT_EQ(error_of(response), 420);
   auto listed = read_unknown_attributes(response.find(attribute::unknown_attributes)->value);
-  EXPECT_EQ(*listed, (std::vector<std::uint16_t>{0x7777, attribute::even_port}));
+  EXPECT_EQ(*listed, (std::vector<std::uint16_t>{0x7777, 0x0003}));
+}
+
+TEST_F(RequestHandlerTest, EvenPortWithoutReservations) {
+  EXPECT_EQ(allocate(client, alice, {make_even_port(false)}).type.message_class, MessageClass::success);
+  EXPECT_EQ(hooks.even_ports_asked, 1);
+  ClientKey other{ClientProtocol::udp, {ip("127.0.0.1"), 5001}};
+  EXPECT_EQ(error_of(allocate(other, alice, {make_even_port(true)})), 508);  // reserve the next port too
+  EXPECT_EQ(error_of(allocate(other, alice, {make_reservation_token({1, 2, 3, 4, 5, 6, 7, 8})})), 508);
+  EXPECT_EQ(hooks.opened, 1);
 }
 
 TEST_F(RequestHandlerTest, LifetimesAreDefaultedAndCapped) {
@@ -384,7 +395,7 @@ TEST_F(RequestHandlerTest, PeerDataBecomesDataIndicationsOrChannelData) {
 
 TEST_F(RequestHandlerTest, ChannelBindRulesAndChannelData) {
   allocate(client, alice);
-  EXPECT_EQ(error_of(channel_bind(client, 0x5000, peer)), 400);
+  EXPECT_EQ(error_of(channel_bind(client, 0x8000, peer)), 400);
   EXPECT_EQ(error_of(channel_bind(client, 0x3FFF, peer)), 400);
   EXPECT_EQ(channel_bind(client, 0x4000, peer).type.message_class, MessageClass::success);
   EXPECT_EQ(channel_bind(client, 0x4000, peer).type.message_class, MessageClass::success);  // refresh
@@ -395,6 +406,18 @@ TEST_F(RequestHandlerTest, ChannelBindRulesAndChannelData) {
   ASSERT_EQ(hooks.sent.size(), 1u);
   EXPECT_EQ(hooks.sent[0].first, peer);
   EXPECT_EQ(hooks.sent[0].second, "via channel");
+}
+
+TEST_F(RequestHandlerTest, ChannelsOfTheRfc5766RangeWork) {
+  allocate(client, alice);
+  EXPECT_EQ(channel_bind(client, 0x6D85, peer).type.message_class, MessageClass::success);
+  handler().on_client_packet(client, encode_channel_data(0x6D85, "old range", false, ChannelRange::rfc5766),
+                             now);
+  ASSERT_EQ(hooks.sent.size(), 1u);
+  EXPECT_EQ(hooks.sent[0].second, "old range");
+  auto framed = handler().on_peer_datagram(client, peer, "back", now);
+  ASSERT_TRUE(framed);
+  EXPECT_EQ(*framed, encode_channel_data(0x6D85, "back", false, ChannelRange::rfc5766));
 }
 
 TEST_F(RequestHandlerTest, ChannelDataToTcpClientsIsPadded) {
