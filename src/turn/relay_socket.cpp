@@ -9,6 +9,9 @@ namespace {
 
 // Datagrams read per readiness before other sockets get their turn.
 constexpr int kDrainLimit = 64;
+// The receive buffer asked for (the kernel may cap it, net.core.rmem_max): room for a peer's burst while the
+// thread serves other sockets. Memory is taken only as datagrams wait.
+constexpr int kReceiveBufferBytes = 1 << 20;
 
 }  // namespace
 
@@ -30,6 +33,8 @@ RelaySocket::RelaySocket(asio::io_context& context, const udp::endpoint& local, 
     : socket_(context, local.protocol()), scratch_(scratch), on_datagram_(std::move(on_datagram)) {
   socket_.bind(local);
   socket_.non_blocking(true);
+  boost::system::error_code ignored;
+  socket_.set_option(asio::socket_base::receive_buffer_size(kReceiveBufferBytes), ignored);
 }
 
 void RelaySocket::start() { wait(); }
