@@ -232,8 +232,9 @@ TEST_F(RequestHandlerTest, NonceOfAnotherClientIsStale) {
 TEST_F(RequestHandlerTest, MissingUsernameIsBadRequest) {
   Message message = request(Method::allocate);
   message.add(make_requested_transport(kTransportUdp));
+  std::string key = key_of(alice);  // EncodeOptions holds a view of it
   EncodeOptions options;
-  options.integrity_key = key_of(alice);
+  options.integrity_key = key;
   options.fingerprint = true;
   EXPECT_EQ(error_of(answer(*encode_message(message, options), client)), 400);
 }
