@@ -91,7 +91,7 @@ void check_publish(const herald::HttpRequest& request) {
 }
 
 void check_sse(const herald::HttpRequest& request) {
-  auto parsed = herald::parse_sse_params(request, 4);
+  auto parsed = herald::parse_sse_params(request, 4, 1024);
   if (auto* params = std::get_if<herald::SseParams>(&parsed)) {
     require(!params->channels.empty() && params->channels.size() <= 4);
     require(params->since.size() == params->channels.size());

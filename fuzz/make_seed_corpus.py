@@ -34,6 +34,8 @@ requests = {
     'sse': 'GET /api/sse?channel=a&channel=b&format=json HTTP/1.1\r\nHost: h\r\n'
            'Last-Event-ID: e1:5,e2:7\r\nOrigin: https://app.example\r\n\r\n',
     'sse-raw': 'GET /api/sse?channel=a&format=raw&since=x%3A1 HTTP/1.1\r\nHost: h\r\n\r\n',
+    'sse-presence': 'GET /api/sse?channel=room%3A1&presence=true&info=%7B%22name%22%3A%22A%22%7D HTTP/1.1\r\nHost: h\r\n\r\n',
+    'presence': 'GET /api/presence?channel=room%3A1 HTTP/1.1\r\nHost: h\r\n\r\n',
     'absolute-form': 'GET http://other.example:8080/api/history?channel=c HTTP/1.1\r\nHost: h\r\n\r\n',
     'ws-upgrade': 'GET /api/ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n'
                   'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'
@@ -111,6 +113,11 @@ commands = [
     '{"op":"history","channel":"c","limit":18446744073709551615}', '{"op":"history","channel":"c","limit":-1}',
     '{"id":{"nested":[1,2]},"op":"ping"}', '{"id":"abc","op":"refresh","token":"a.b.c"}', '{"op":"fly"}',
     '[1,2]', '{"id":1,"op":"subscribe","channel":"c",', '{"id":1.5e300,"op":"ping"}',
+    '{"id":6,"op":"subscribe","channel":"room:1","presence":true,"info":{"name":"Ann"}}',
+    '{"id":7,"op":"presence","channel":"room:1"}',
+    '{"id":8,"op":"join","room":"call:42","info":{"name":"Ann","n":[1,2]}}', '{"id":9,"op":"leave","room":"call:42"}',
+    '{"id":10,"op":"signal","room":"call:42","to":"5f0c","data":{"type":"offer","sdp":"v=0\\r\\n"}}',
+    '{"op":"signal","room":"call:42","to":"","data":null}', '{"op":"join","room":5}',
 ]
 for i, text in enumerate(commands):
     write('ws_commands', 'seed-%02d' % i, text)

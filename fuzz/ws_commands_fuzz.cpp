@@ -44,6 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool needs_channel = command.op != herald::ws::Op::ping && command.op != herald::ws::Op::refresh;
   if (needs_channel) require(herald::is_valid_channel_name(command.channel));
   if (command.op == herald::ws::Op::history) require(command.limit >= 1 && command.limit <= 1000);
+  if (command.op == herald::ws::Op::signal) require(!command.to.empty() && is_json(command.data_json));
+  if (!command.info_json.empty()) require(is_json(command.info_json));
   if (command.op == herald::ws::Op::subscribe) {
     herald::Cursor cursor{"e0", 1};
     require(is_json(herald::ws::subscribe_reply(command.id, command.channel, cursor, false)));

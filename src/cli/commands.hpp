@@ -1,4 +1,5 @@
-// The client subcommands of the herald binary: `herald publish`, `herald subscribe` and `herald token`.
+// The client subcommands of the herald binary: `herald publish`, `herald subscribe`, `herald token`
+// and `herald demo-backend`.
 #pragma once
 #include <optional>
 #include <string>
@@ -36,9 +37,21 @@ struct TokenOptions {
   unsigned long ttl_seconds = 3600;  // 0: no expiry
 };
 
+// `herald demo-backend`: the server side of the demo pages (docs/demos.md).
+struct DemoBackendOptions {
+  std::string url = "http://127.0.0.1:8080";
+  std::string api_key;                  // empty: HERALD_PUBLISH_API_KEY, else HERALD_API_KEY
+  unsigned metrics_interval_ms = 1000;  // how often the dashboard gets a summary
+  unsigned token_interval_ms = 100;     // between two steps of a token stream
+  unsigned tokens_per_step = 3;
+  unsigned settle_ms = 3000;  // from the start of a payment to its result
+};
+
 int publish_command(const PublishOptions& options);
 // Prints a signed connection token; 2 when it cannot be made (no key, an unusable key).
 int token_command(const TokenOptions& options);
 int subscribe_command(const SubscribeOptions& options);
+// Runs until killed; 2 when the options cannot be used.
+int demo_backend_command(const DemoBackendOptions& options);
 
 }  // namespace herald::cli

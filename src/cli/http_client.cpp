@@ -56,16 +56,9 @@ void add_headers(http::request<Body>& request, const ServerUrl& url, const Heade
   for (const auto& [name, value] : headers) request.set(name, value);
 }
 
-}  // namespace
-
-HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body,
-               const Headers& headers) {
+HttpReply round_trip(const ServerUrl& url, http::request<http::string_body>& request) {
   asio::io_context context;
   auto stream = connect(context, url);
-  http::request<http::string_body> request{http::verb::post, target, 11};
-  add_headers(request, url, headers);
-  request.set(http::field::content_type, "application/json");
-  request.body() = body;
   request.prepare_payload();
   return exchange(url, [&] {
     http::write(stream, request);
@@ -76,6 +69,23 @@ HttpReply post(const ServerUrl& url, const std::string& target, const std::strin
     stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     return HttpReply{response.result_int(), response.body()};
   });
+}
+
+}  // namespace
+
+HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body,
+               const Headers& headers) {
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  add_headers(request, url, headers);
+  request.set(http::field::content_type, "application/json");
+  request.body() = body;
+  return round_trip(url, request);
+}
+
+HttpReply get(const ServerUrl& url, const std::string& target, const Headers& headers) {
+  http::request<http::string_body> request{http::verb::get, target, 11};
+  add_headers(request, url, headers);
+  return round_trip(url, request);
 }
 
 unsigned stream_get(const ServerUrl& url, const std::string& target, const Headers& headers,

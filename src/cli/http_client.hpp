@@ -1,4 +1,5 @@
-// A small blocking HTTP client for the command-line tools (`herald publish`, `herald subscribe`).
+// A small blocking HTTP client for the command-line tools (`herald publish`, `herald subscribe`,
+// `herald demo-backend`).
 #pragma once
 #include <functional>
 #include <map>
@@ -37,6 +38,9 @@ using Headers = std::map<std::string, std::string>;
 // POSTs `body` and returns the whole reply. Throws ConnectionError when the server cannot be reached.
 HttpReply post(const ServerUrl& url, const std::string& target, const std::string& body,
                const Headers& headers);
+
+// GETs `target` and returns the whole reply. Throws ConnectionError when the server cannot be reached.
+HttpReply get(const ServerUrl& url, const std::string& target, const Headers& headers);
 
 // GETs `target` and hands the response body to `on_bytes` as it arrives, until the server ends it or
 // `on_bytes` returns false.

@@ -2,28 +2,14 @@
 // result. DATA is sent as JSON when it parses as JSON, otherwise as a string; a JSON number that cannot be
 // carried exactly is refused (exit 2) rather than sent rounded.
 #include <boost/json.hpp>
-#include <cstdlib>
 #include <iostream>
 
+#include "cli/api_key_env.hpp"
 #include "cli/commands.hpp"
 #include "cli/http_client.hpp"
 #include "protocol/http/exact_json.hpp"
 
 namespace herald::cli {
-namespace {
-
-// --api-key, else the server's own variable HERALD_PUBLISH_API_KEY, else HERALD_API_KEY; an empty
-// variable counts as unset.
-std::string api_key(const PublishOptions& options) {
-  if (!options.api_key.empty()) return options.api_key;
-  for (const char* variable : {"HERALD_PUBLISH_API_KEY", "HERALD_API_KEY"}) {
-    const char* value = std::getenv(variable);
-    if (value != nullptr && *value != '\0') return value;
-  }
-  return "";
-}
-
-}  // namespace
 
 int publish_command(const PublishOptions& options) {
   auto url = parse_server_url(options.url);
@@ -46,7 +32,8 @@ int publish_command(const PublishOptions& options) {
   if (!options.idempotency_key.empty()) message["idempotency_key"] = options.idempotency_key;
 
   Headers headers;
-  if (std::string key = api_key(options); !key.empty()) headers["Authorization"] = "Bearer " + key;
+  if (std::string key = publisher_api_key(options.api_key); !key.empty())
+    headers["Authorization"] = "Bearer " + key;
   try {
     HttpReply reply = post(*url, "/api/publish", boost::json::serialize(message), headers);
     if (reply.status != 200) {

@@ -1,5 +1,6 @@
 // Adapters that let coroutines await the engine's operations:
 //   HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
+//   PresenceOutcome present = co_await async_presence(engine, worker, channel, use_awaitable);
 #pragma once
 #include <boost/asio/async_result.hpp>
 
@@ -23,6 +24,15 @@ auto async_history(Engine& engine, WorkerId worker, HistoryRequest request, Toke
         engine.history(worker, std::move(request), std::move(handler));
       },
       token, std::move(request));
+}
+
+template <typename Token>
+auto async_presence(Engine& engine, WorkerId worker, std::string channel, Token&& token) {
+  return boost::asio::async_initiate<Token, void(PresenceOutcome)>(
+      [&engine, worker](auto handler, std::string channel) {
+        engine.presence(worker, std::move(channel), std::move(handler));
+      },
+      token, std::move(channel));
 }
 
 }  // namespace herald

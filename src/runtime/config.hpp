@@ -118,6 +118,11 @@ struct Config {
   bool ws_echo = false;
   // [presence]
   std::size_t presence_max_info_bytes = 1024;  // a client's presence info, as JSON
+  // [signaling]
+  std::size_t signaling_max_peers = 16;            // clients in one room
+  std::size_t signaling_max_signal_bytes = 16384;  // a signal's data, as JSON
+  Rate signaling_signal_rate{20};                  // signals per second per connection
+  std::size_t signaling_signal_burst = 100;        // 0: one second's worth
   // [limits]
   std::size_t queue_bytes = 1 << 20;
   // Per client address (IPv6: per limits.ipv6_prefix network); 0: no limit. A burst of 0 is one second's

@@ -54,6 +54,11 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, const
   out += fmt::format("herald_slow_consumer_disconnects_total {}\n",
                      sum(shards, [&](const MetricsShard& s) { return load(s.slow_consumers_); }));
 
+  header(out, "herald_signals_relayed_total", "counter",
+         "WebSocket signals (signaling op signal) passed on to a peer of the same room.");
+  out += fmt::format("herald_signals_relayed_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.signals_relayed_); }));
+
   header(out, "herald_subscribe_refused_total", "counter",
          "SSE streams and WebSocket subscribes refused, by reason (channel_full: max_subscribers).");
   out += fmt::format("herald_subscribe_refused_total{{reason=\"channel_full\"}} {}\n",

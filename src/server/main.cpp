@@ -1,4 +1,5 @@
-// The herald binary: `serve` runs the server; `publish`, `subscribe` and `version` are client tools.
+// The herald binary: `serve` runs the server; `publish`, `subscribe`, `token`, `demo-backend` and `version`
+// are client tools.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -137,6 +138,24 @@ CLI::App* add_token_command(CLI::App& app, herald::cli::TokenOptions& options) {
   return token;
 }
 
+CLI::App* add_demo_backend_command(CLI::App& app, herald::cli::DemoBackendOptions& options) {
+  auto* backend = app.add_subcommand(
+      "demo-backend",
+      "Serve the demo pages' requests (AI replies, payments) and dashboard metrics; runs until stopped");
+  backend->add_option("--url", options.url, "Server URL")->capture_default_str();
+  backend->add_option("--api-key", options.api_key,
+                      "API key to publish with (default: $HERALD_PUBLISH_API_KEY, else $HERALD_API_KEY)");
+  backend->add_option("--metrics-interval", options.metrics_interval_ms, "ms between two dashboard samples")
+      ->capture_default_str();
+  backend->add_option("--token-interval", options.token_interval_ms, "ms between two steps of an AI reply")
+      ->capture_default_str();
+  backend->add_option("--tokens-per-step", options.tokens_per_step, "Tokens published at each step")
+      ->capture_default_str();
+  backend->add_option("--settle", options.settle_ms, "ms from the start of a payment to its result")
+      ->capture_default_str();
+  return backend;
+}
+
 int serve(const ServeFlags& flags) {
   herald::Config config;
   try {
@@ -172,6 +191,8 @@ int main(int argc, char** argv) {
   auto* subscribe_command = add_subscribe_command(app, subscribe);
   herald::cli::TokenOptions token;
   auto* token_command = add_token_command(app, token);
+  herald::cli::DemoBackendOptions demo_backend;
+  auto* demo_backend_command = add_demo_backend_command(app, demo_backend);
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -184,6 +205,7 @@ int main(int argc, char** argv) {
   if (*publish_command) return herald::cli::publish_command(publish);
   if (*subscribe_command) return herald::cli::subscribe_command(subscribe);
   if (*token_command) return herald::cli::token_command(token);
+  if (*demo_backend_command) return herald::cli::demo_backend_command(demo_backend);
   std::cout << "herald " << HERALD_VERSION << std::endl;
   return 0;
 }

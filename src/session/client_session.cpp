@@ -39,12 +39,22 @@ void ClientSession::run(std::string_view text) {
       return refresh(command);
     case Op::presence:
       return presence(command);
+    case Op::join:
+      return join(command);
+    case Op::leave:
+      return leave(command);
+    case Op::signal:
+      return signal(command);
   }
 }
 
 void ClientSession::end() {
   ended_ = true;
   while (!subscriptions_.empty()) retire(subscriptions_.end() - 1);
+  if (inbox_) {
+    inbox_->stop();
+    retired_.push_back(std::move(inbox_));
+  }
 }
 
 void ClientSession::reply_error(std::string_view id, const ApiError& error) {
@@ -123,7 +133,7 @@ void ClientSession::presence(const Command& command) {
 
 void ClientSession::unsubscribe(const Command& command) {
   auto it = find(command.channel);
-  if (it == subscriptions_.end())
+  if (it == subscriptions_.end() || it->room)
     return reply_error(command.id,
                        {http::status::bad_request, "not_subscribed", "not subscribed to " + command.channel});
   if (!it->feed->started())  // its subscribe is still waiting for a reply: it gets one now
@@ -179,16 +189,20 @@ void ClientSession::refresh(const Command& command) {
 }
 
 void ClientSession::on_feed_started(ChannelFeed& feed) {
+  if (&feed == inbox_.get()) return join_started_rooms();
   auto it = find(feed.channel());
   if (it == subscriptions_.end()) return;
+  if (it->room) return join_started_rooms();
   output_.send_text(subscribe_reply(it->reply_id, feed.channel(), feed.position(), feed.recovered()));
 }
 
-void ClientSession::on_feed_message(ChannelFeed&, const MessagePtr& message) {
+void ClientSession::on_feed_message(ChannelFeed& feed, const MessagePtr& message) {
+  if (&feed == inbox_.get()) return on_inbox_message(message);
   output_.send_message(message);
 }
 
-void ClientSession::on_feed_gap(ChannelFeed&, const Gap& gap) {
+void ClientSession::on_feed_gap(ChannelFeed& feed, const Gap& gap) {
+  if (&feed == inbox_.get()) return;  // signals are for now: a lost one is not news later
   worker_.metrics().gap();
   output_.send_text(gap_push(gap));
 }
@@ -197,12 +211,14 @@ void ClientSession::on_feed_ready(ChannelFeed&) { output_.output_ready(); }
 
 void ClientSession::on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) {
   auto it = find(feed.channel());
+  if (it != subscriptions_.end() && it->room) return on_room_presence(*it, event);
   if (it == subscriptions_.end() || !it->presence_events) return;
   output_.send_text(presence_push(event));
   output_.output_ready();
 }
 
 void ClientSession::on_feed_failed(ChannelFeed& feed, const std::string& reason) {
+  if (&feed == inbox_.get()) return on_inbox_failed(reason);
   auto it = find(feed.channel());
   if (it == subscriptions_.end()) return;
   spdlog::warn("subscription to {} ended: {}", feed.channel(), reason);

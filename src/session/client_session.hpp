@@ -1,6 +1,7 @@
 // One client's herald.v1 session, whatever carries it: runs its commands (subscribe, unsubscribe,
-// publish, history, ping), keeps its subscriptions (one channel feed each) and answers with replies and
-// pushes through a ClientOutput. The WebSocket session frames what it says; other transports (signaling
+// publish, history, ping, refresh, presence, and the signaling ops join, leave and signal), keeps its
+// subscriptions (one channel feed each; a room is a subscription with presence) and answers with replies
+// and pushes through a ClientOutput. The WebSocket session frames what it says; other transports (signaling
 // over another carrier, tests) can drive the same logic. docs/protocol.md describes the commands.
 #pragma once
 #include <chrono>
@@ -13,9 +14,11 @@
 #include "auth/client_rates.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
+#include "pubsub/presence_view.hpp"
 #include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 #include "session/client_id.hpp"
+#include "signaling/signal_budget.hpp"
 
 namespace herald {
 
@@ -70,12 +73,20 @@ class ClientSession final : public FeedSink {
   const std::string& client_id() const { return client_id_; }
 
  private:
+  // A subscription that is a signaling room: who the peers are, and how far its join is.
+  struct Room {
+    PresenceView peers{/*keep_set=*/true};
+    std::string info_json;  // the client's info, until the join is sent
+    bool join_sent = false;
+    bool joined = false;  // the join reply is sent: signals may go
+  };
   struct Subscription {
     std::unique_ptr<ChannelFeed> feed;
     std::string reply_id;          // the subscribe command's id: its reply, and an error reply if it ends
     SubscriberSeat seat;           // its place on a channel with max_subscribers, given back when it ends
     bool present = false;          // the client is in the channel's presence
     bool presence_events = false;  // the client asked for join and leave pushes
+    std::unique_ptr<Room> room;    // set for a room (op join)
   };
   using Subscriptions = std::vector<Subscription>;  // few per connection: a vector is smallest and fast
 
@@ -85,6 +96,19 @@ class ClientSession final : public FeedSink {
   void history(ws::Command& command);
   void refresh(const ws::Command& command);
   void presence(const ws::Command& command);
+  // Signaling (rooms.cpp).
+  void join(ws::Command& command);
+  void leave(const ws::Command& command);
+  void signal(ws::Command& command);
+  // Sends the joins of rooms whose feed has started, once the inbox has started too.
+  void join_started_rooms();
+  void join_room(Subscription& subscription);
+  void on_room_joined(const std::string& channel, const Room* room, PresenceOutcome outcome);
+  void on_room_presence(Subscription& subscription, const PresenceEvent& event);
+  void on_inbox_message(const MessagePtr& message);
+  void on_inbox_failed(const std::string& reason);
+  // The feed of this client's inbox (signals sent to it), started with its first room.
+  void start_inbox();
   // Puts the client in `channel`'s presence; the error when its info is too large.
   std::optional<ApiError> join_presence(const std::string& channel, std::string info_json);
   void reply_error(std::string_view id, const ApiError& error);
@@ -100,6 +124,8 @@ class ClientSession final : public FeedSink {
   ClientRates rates_;
   std::string client_id_ = new_client_id();
   Subscriptions subscriptions_;
+  std::unique_ptr<ChannelFeed> inbox_;
+  std::optional<SignalBudget> signal_budget_;  // made with the first signal
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   bool ended_ = false;
 };

@@ -1,4 +1,4 @@
-// Handlers of the request/response endpoints: publish, history (simple polling), health, readiness,
+// Handlers of the request/response endpoints: publish, history (simple polling), presence, health, readiness,
 // metrics, ICE servers and the built-in web pages. Each takes a parsed request and gives the response to
 // send.
 #pragma once
@@ -14,6 +14,8 @@ boost::asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access
                                                     const HttpRequest& request);
 boost::asio::awaitable<HttpResponse> handle_history(Worker& worker, const Access& access,
                                                     const HttpRequest& request);
+boost::asio::awaitable<HttpResponse> handle_presence(Worker& worker, const Access& access,
+                                                     const HttpRequest& request);
 HttpResponse handle_health(Worker& worker, const HttpRequest& request);
 HttpResponse handle_ready(Worker& worker, const HttpRequest& request);
 HttpResponse handle_metrics(Worker& worker, const HttpRequest& request);

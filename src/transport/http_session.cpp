@@ -19,8 +19,10 @@
 #include "protocol/http/forwarded_for.hpp"
 #include "protocol/http/request_head.hpp"
 #include "protocol/http/router.hpp"
+#include "protocol/presence_json.hpp"
 #include "protocol/ws/handshake.hpp"
 #include "runtime/socket_of.hpp"
+#include "session/client_id.hpp"
 #include "session/subscriber_seats.hpp"
 #include "transport/api_handlers.hpp"
 #include "transport/longpoll.hpp"
@@ -258,6 +260,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       response = co_await handle_publish(worker_, access_, request);
     } else if (match.route == Route::history) {
       response = co_await handle_history(worker_, access_, request);
+    } else if (match.route == Route::presence) {
+      response = co_await handle_presence(worker_, access_, request);
     } else if (match.route == Route::longpoll) {
       auto& socket = beast::get_lowest_layer(stream_).socket();
       response = co_await serve_long_poll(worker_, access_, request, socket, long_poll_);
@@ -269,11 +273,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   }
 
   // The answer when a per-address limit refuses `request`: its connection was refused (limits on
-  // connections), or it is a command (history, long poll, SSE) over the client's command budget.
+  // connections), or it is a command (history, long poll, SSE, presence) over the client's command budget.
   std::optional<HttpResponse> limit_refusal(const HttpRequest& request, const RouteMatch& match) {
     if (refused_) return error_response(limit_error(worker_.config(), *refused_));
-    bool command =
-        match.route == Route::history || match.route == Route::longpoll || match.route == Route::sse;
+    bool command = match.route == Route::history || match.route == Route::longpoll ||
+                   match.route == Route::sse || match.route == Route::presence;
     if (!command || !match.method_allowed || is_preflight(request)) return std::nullopt;
     if (auto refusal = ClientRates(worker_, request.remote()).command()) return error_response(*refusal);
     return std::nullopt;
@@ -314,11 +318,13 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // Hands the connection to an SSE stream; returns the refusal instead when the request is not valid.
   std::optional<HttpResponse> start_sse(const HttpRequest& request) {
     if (worker_.state().shutting_down) return error_response(shutting_down_error());
-    auto params = parse_sse_params(request, worker_.config().sse_max_channels);
+    auto params = parse_sse_params(request, worker_.config().sse_max_channels,
+                                   worker_.config().presence_max_info_bytes);
     if (auto* error = std::get_if<ApiError>(&params)) return error_response(*error);
     auto& sse = std::get<SseParams>(params);
     auto admitted = access_.admit_subscriber(request, sse.channels);
     if (auto* refusal = std::get_if<ApiError>(&admitted)) return refusal_response(*refusal);
+    if (auto refusal = set_sse_presence(sse, std::get<Identity>(admitted))) return error_response(*refusal);
     auto seats = take_subscriber_seats(worker_, access_, sse.channels);
     if (auto* full = std::get_if<ApiError>(&seats)) return error_response(*full);
     sse.seats = std::get<std::vector<SubscriberSeat>>(std::move(seats));
@@ -328,6 +334,22 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     handed_over_ = true;
     start_sse_stream(take_for_streaming(stream_), worker_, std::move(slot_),
                      std::get<SseParams>(std::move(params)));
+    return std::nullopt;
+  }
+
+  // Which channels of the stream keep presence and who the stream is there (the token's `sub`, and its
+  // `info` over the client's); presence=true needs at least one such channel.
+  std::optional<ApiError> set_sse_presence(SseParams& sse, const Identity& identity) {
+    bool any = false;
+    for (const auto& channel : sse.channels) {
+      sse.keeps_presence.push_back(access_.keeps_presence(channel));
+      any = any || sse.keeps_presence.back();
+    }
+    if (sse.presence_events && !any) return presence_disabled_error(sse.channels.front());
+    sse.presence_client.id = new_client_id();
+    if (identity.token) sse.presence_client.user = identity.token->subject;
+    sse.presence_client.info_json =
+        identity.token && !identity.token->info.empty() ? identity.token->info : std::move(sse.info_json);
     return std::nullopt;
   }
 

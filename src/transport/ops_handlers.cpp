@@ -29,6 +29,16 @@ HttpResponse page(std::string_view path, std::string body) {
   return response;
 }
 
+// The file a page path names: "/" is /index.html, and a demo's address /demo/NAME is /NAME.html.
+std::string page_file(std::string_view path) {
+  if (path == "/") return "/index.html";
+  constexpr std::string_view kDemo = "/demo/";
+  std::string_view name = path.starts_with(kDemo) ? path.substr(kDemo.size()) : std::string_view{};
+  bool simple = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == name.npos;
+  if (simple) return "/" + std::string(name) + ".html";
+  return std::string(path);
+}
+
 }  // namespace
 
 HttpResponse handle_health(Worker&, const HttpRequest&) {
@@ -59,7 +69,7 @@ HttpResponse handle_metrics(Worker& worker, const HttpRequest& request) {
 }
 
 std::optional<HttpResponse> handle_web_page(Worker& worker, const HttpRequest& request) {
-  std::string path = request.path() == "/" ? "/index.html" : request.path();
+  std::string path = page_file(request.path());
   const std::string& root = worker.config().web_root;
   if (!root.empty()) {
     if (auto content = read_web_root_file(root, path, worker.config().web_root_follow_symlinks))

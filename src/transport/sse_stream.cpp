@@ -4,12 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "core/channel_name.hpp"
 #include "core/resume_token.hpp"
 #include "protocol/gap_json.hpp"
+#include "protocol/presence_json.hpp"
 #include "protocol/sse/sse_format.hpp"
 #include "pubsub/channel_feed.hpp"
+#include "pubsub/presence_view.hpp"
 #include "runtime/stream_connection.hpp"
 
 namespace herald {
@@ -17,7 +20,32 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using Clock = std::chrono::steady_clock;
 
-Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_channels) {
+namespace {
+
+// presence=true|1|false|0, and info=JSON (any JSON value, bounded).
+std::optional<ApiError> parse_presence_params(const HttpRequest& request, std::size_t max_info_bytes,
+                                              SseParams& params) {
+  auto presence = request.param("presence").value_or("false");
+  if (presence != "true" && presence != "1" && presence != "false" && presence != "0")
+    return ApiError{http::status::bad_request, "invalid_field", "presence must be true or false"};
+  params.presence_events = presence == "true" || presence == "1";
+  auto info = request.param("info");
+  if (!info) return std::nullopt;
+  boost::system::error_code error;
+  auto value = boost::json::parse(*info, error);
+  if (error) return ApiError{http::status::bad_request, "invalid_field", "info must be JSON text"};
+  if (!value.is_null()) params.info_json = boost::json::serialize(value);
+  if (params.info_json.size() > max_info_bytes)
+    return ApiError{
+        http::status::payload_too_large, "too_large",
+        "presence info is over presence.max_info_bytes (" + std::to_string(max_info_bytes) + " bytes)"};
+  return std::nullopt;
+}
+
+}  // namespace
+
+Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_channels,
+                                   std::size_t max_info_bytes) {
   SseParams params;
   params.channels = request.params("channel");
   if (params.channels.empty())
@@ -37,6 +65,7 @@ Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_c
   params.raw = format == "raw";
   if (params.raw && params.channels.size() != 1)
     return ApiError{http::status::bad_request, "invalid_field", "format=raw needs exactly one channel"};
+  if (auto error = parse_presence_params(request, max_info_bytes, params)) return std::move(*error);
 
   std::string token(request.header("Last-Event-ID"));
   if (token.empty()) token = request.param("since").value_or("");
@@ -87,7 +116,8 @@ class SseStream final : public StreamConnection<Stream>,
       : Base(std::move(stream), worker, std::move(slot), Transport::sse),
         opened_(Clock::now()),
         token_expires_(params.token_expires),
-        raw_(params.raw) {}
+        raw_(params.raw),
+        presence_events_(params.presence_events) {}
 
   // The parameters are used here and not kept: a long-lived stream keeps only what it uses.
   void start(SseParams params) {
@@ -97,12 +127,16 @@ class SseStream final : public StreamConnection<Stream>,
       this->send(response_head(params.extra_headers));
     this->send(sse::retry_field(worker_.config().sse_retry_ms));
     seats_ = std::move(params.seats);
+    presence_client_ = std::move(params.presence_client);
     parts_.resize(params.channels.size());
+    presence_.resize(params.channels.size());
     feeds_.reserve(params.channels.size());
     for (std::size_t i = 0; i < params.channels.size(); ++i) {
       feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params.channels[i], *this));
       feeds_.back()->index = i;
       if (params.since[i]) parts_[i] = unresumed_part(*params.since[i]);
+      if (i < params.keeps_presence.size() && params.keeps_presence[i])
+        presence_[i].emplace(/*keep_set=*/false);
     }
     resumed_ =
         std::any_of(params.since.begin(), params.since.end(), [](auto& since) { return since.has_value(); });
@@ -114,6 +148,7 @@ class SseStream final : public StreamConnection<Stream>,
   void on_shutdown() override { end_stream("shutdown"); }
 
   void on_feed_started(ChannelFeed& feed) override {
+    if (presence_[feed.index]) join_presence(feed.index);
     // A feed that resumes with a gap keeps the client's part until its gap event is sent.
     if (!resumed_ || feed.recovered() || parts_[feed.index].empty())
       parts_[feed.index] = feed.position().to_string();
@@ -144,6 +179,13 @@ class SseStream final : public StreamConnection<Stream>,
     if (started_ == feeds_.size()) this->request_flush();
   }
 
+  void on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) override {
+    auto& view = presence_[feed.index];
+    if (!presence_events_ || !view) return;
+    for (const auto& change : view->on_change(event)) enqueue_presence_change(change);
+    this->request_flush();
+  }
+
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override {
     spdlog::warn("sse stream on {} ended: engine unavailable: {}", feed.channel(), reason);
     end_stream("unavailable");
@@ -171,7 +213,11 @@ class SseStream final : public StreamConnection<Stream>,
   }
 
   void on_ending() override {
-    for (auto& feed : feeds_) feed->stop();
+    for (auto& feed : feeds_) {
+      if (presence_[feed->index] && feed->started())  // joined when it started
+        worker_.state().engine->leave(worker_.id(), feed->channel(), presence_client_.id);
+      feed->stop();
+    }
     held_.clear();
     seats_.clear();  // the channels' places are free from now on, whatever ended the stream
   }
@@ -215,6 +261,39 @@ class SseStream final : public StreamConnection<Stream>,
     this->send(std::move(event));
   }
 
+  // Joins the presence of channel `index` (its feed has started, so the stream sees its own join); with
+  // presence=true the answer is sent as a `presence` event, then the changes after it.
+  void join_presence(std::size_t index) {
+    std::string channel = feeds_[index]->channel();
+    worker_.state().engine->join(worker_.id(), channel, presence_client_,
+                                 [weak = this->weak_from_this(), index, channel](PresenceOutcome outcome) {
+                                   auto self = weak.lock();
+                                   if (outcome.status != EngineStatus::ok)
+                                     spdlog::warn("presence of {} not joined: {}", channel, outcome.error);
+                                   else if (self && !self->closing())
+                                     self->on_presence_joined(index, outcome.clients);
+                                 });
+  }
+
+  void on_presence_joined(std::size_t index, const PresenceClients& clients) {
+    auto news = presence_[index]->on_snapshot(clients);
+    if (!presence_events_) return;
+    std::string event;
+    sse::append_event_body(event, "presence",
+                           presence_reply_fields(feeds_[index]->channel(), presence_client_.id, clients));
+    this->send(std::move(event));
+    for (const auto& change : news) enqueue_presence_change(change);
+    this->request_flush();
+  }
+
+  // A join or leave of another client as an event without an id line (it moves no cursor).
+  void enqueue_presence_change(const PresenceEvent& change) {
+    if (this->closing() || change.client.id == presence_client_.id) return;  // it is in the list
+    std::string event;
+    sse::append_event_body(event, presence_change_name(change.change), presence_event_json(change));
+    this->send(std::move(event));
+  }
+
   // Ends the stream with a last event that says why; the client reconnects and resumes.
   void end_stream(std::string_view reason) { this->end_with(last_event(reason), AfterLastWords::close); }
 
@@ -234,6 +313,9 @@ class SseStream final : public StreamConnection<Stream>,
   std::optional<std::chrono::system_clock::time_point> token_expires_;
   bool raw_;              // format=raw: the payload itself as data
   bool resumed_ = false;  // the client gave a position to resume from
+  bool presence_events_;  // presence=true: the presence list and its changes are sent
+  PresenceClient presence_client_;
+  std::vector<std::optional<PresenceView>> presence_;  // per channel; empty for one without presence
 };
 
 }  // namespace

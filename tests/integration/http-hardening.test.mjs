@@ -317,9 +317,9 @@ test('the refusal of a cross-origin publish is 403 forbidden_origin, also for Se
   assert.equal((await messagesOn(channel)).length, 3);
 });
 
-test('the demo page publishes to its own origin from Chromium', { skip: noChromium, timeout: 60_000 }, async () => {
+test('the live channel demo page (/live.html) publishes to its own origin from Chromium', { skip: noChromium, timeout: 60_000 }, async () => {
   const channel = uniqueChannel('demo');
-  const { page, context } = await openPage(`${srv.base}/?channel=${channel}`);
+  const { page, context } = await openPage(`${srv.base}/live.html?channel=${channel}`);
   try {
     await page.fill('#text', 'typed in the demo');
     await page.click('#publish button');

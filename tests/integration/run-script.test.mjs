@@ -1,25 +1,19 @@
 // scripts/run.sh passes its extra arguments to `herald serve`: a user --listen replaces its default one,
-// everything else goes through unchanged. The script runs from a copy of the scripts folder whose setup
-// and build steps do nothing and whose build/herald is the binary under test.
+// everything else goes through unchanged; it serves config/demo.toml and runs `herald demo-backend`
+// beside the server, which stops with it. The script runs from a copy of the scripts folder whose setup
+// and build steps do nothing and whose build/herald is the binary under test (lib/run-script.mjs).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test, before, after } from './lib/harness.mjs';
-import { HERALD_BIN, TEST_DIR, childEnv, freePort, trackChild } from './lib/server.mjs';
+import { freePort } from './lib/server.mjs';
+import { childPids, isRunning, makeRunRoot, startRunScript } from './lib/run-script.mjs';
 import { request } from './lib/http.mjs';
-import { waitFor, withTimeout } from './lib/util.mjs';
+import { waitFor } from './lib/util.mjs';
 
 let root;
 before(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-run-'));
-  fs.mkdirSync(path.join(root, 'scripts'));
-  fs.mkdirSync(path.join(root, 'build'));
-  fs.copyFileSync(path.join(TEST_DIR, '..', '..', 'scripts', 'run.sh'), path.join(root, 'scripts', 'run.sh'));
-  fs.chmodSync(path.join(root, 'scripts', 'run.sh'), 0o755);
-  for (const step of ['setup.sh', 'build.sh']) fs.writeFileSync(path.join(root, 'scripts', step), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
-  fs.symlinkSync(HERALD_BIN, path.join(root, 'build', 'herald'));
+  root = makeRunRoot();
 });
 after(() => {
   if (root) fs.rmSync(root, { recursive: true, force: true });
@@ -27,22 +21,8 @@ after(() => {
 
 /** Runs scripts/run.sh ...args until /healthz answers on `port`, then SIGTERM; resolves {code, output}. */
 async function runScript(args, port) {
-  const child = trackChild(spawn(path.join(root, 'scripts', 'run.sh'), args, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
-  try {
-    await waitFor(async () => (await request(`http://127.0.0.1:${port}`, 'GET', '/healthz', { timeout: 1000 })).status === 200, {
-      timeout: 10_000,
-      label: `scripts/run.sh ${args.join(' ')} serves on port ${port}`,
-      describe: () => output.slice(-1000),
-    });
-  } finally {
-    child.kill('SIGTERM'); // the script ends in exec: the signal reaches herald itself
-  }
-  const code = await withTimeout(exited, 15_000, 'scripts/run.sh exits after SIGTERM');
-  return { code, output };
+  const run = await startRunScript(root, args, port);
+  return run.stop();
 }
 
 test('scripts/run.sh --listen HOST:PORT (the example in its header) listens there', { timeout: 30_000 }, async () => {
@@ -59,4 +39,44 @@ test('scripts/run.sh --listen=HOST:PORT, with other arguments passed through to 
   assert.equal(code, 0, output);
   const logLines = output.split('\n').filter((l) => l.startsWith('{'));
   assert.ok(logLines.some((l) => JSON.parse(l).msg.includes(`listening on http://127.0.0.1:${port} (1 workers`)), output);
+});
+
+test('scripts/run.sh serves the demo configuration and stops the demo backend with the server', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const run = await startRunScript(root, ['--listen', `127.0.0.1:${port}`], port);
+  let backends = [];
+  try {
+    await waitFor(async () => (backends = childPids(run.pid)).length === 2, { timeout: 5000, label: 'herald serve and herald demo-backend running' });
+    await waitFor(async () => {
+      const res = await request(run.base, 'GET', '/api/history?channel=demo.metrics');
+      return res.status === 200 && JSON.parse(res.text).messages.length >= 1;
+    }, { timeout: 10_000, label: 'the demo backend publishes metric samples', describe: () => run.output().slice(-1000) });
+    // config/demo.toml is in force: a typing.* channel keeps one message.
+    for (const n of [1, 2]) assert.equal((await request(run.base, 'POST', '/api/publish', { body: { channel: 'typing.room', data: n } })).status, 200);
+    assert.deepEqual(JSON.parse((await request(run.base, 'GET', '/api/history?channel=typing.room')).text).messages.map((m) => m.data), [2]);
+  } finally {
+    const { code, output } = await run.stop();
+    assert.equal(code, 0, output);
+    assert.match(output, /demo-backend: serving the demo pages of http:\/\/127\.0\.0\.1:\d+/);
+  }
+  for (const pid of backends) assert.equal(isRunning(pid), false, `process ${pid} of the script still runs`);
+});
+
+test('scripts/run.sh --config FILE serves that file instead of config/demo.toml', { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const file = path.join(root, 'own.toml');
+  fs.writeFileSync(file, '[log]\nformat = "json"\n');
+  const run = await startRunScript(root, ['--config', file, '--listen', `127.0.0.1:${port}`], port);
+  let kept;
+  try {
+    // config/demo.toml keeps one message per typing.* channel; herald's default keeps many.
+    for (const n of [1, 2]) assert.equal((await request(run.base, 'POST', '/api/publish', { body: { channel: 'typing.room', data: n } })).status, 200);
+    kept = JSON.parse((await request(run.base, 'GET', '/api/history?channel=typing.room')).text).messages.length;
+  } finally {
+    const { code, output } = await run.stop();
+    assert.equal(code, 0, output);
+    const logLines = output.split('\n').filter((l) => l.startsWith('{'));
+    assert.ok(logLines.some((l) => JSON.parse(l).msg.includes(`listening on http://127.0.0.1:${port}`)), output);
+  }
+  assert.equal(kept, 2, 'the namespaces of config/demo.toml are not in force');
 });

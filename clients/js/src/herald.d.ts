@@ -76,7 +76,34 @@ export interface SubscribeOptions<T = unknown> {
   since?: string | null;
   onMessage?: (message: Envelope<T>) => void;
   onGap?: (gap: Gap) => void;
+  /** Follow the channel's presence (WebSocket, channels whose namespace keeps presence). */
+  onPresence?: (event: PresenceEvent) => void;
+  /** What others see of this client in the presence (at most presence.max_info_bytes as JSON). */
+  info?: unknown;
 }
+
+/** One client in a channel's presence. */
+export interface PresenceClient {
+  /** The connection's id (32 hex digits), the same in every channel. */
+  id: string;
+  /** The token's `sub`, null without a token. */
+  user: string | null;
+  /** The token's `info` claim, else the `info` given to subscribe, else null. */
+  info: unknown;
+}
+
+export interface PresenceList {
+  channel: string;
+  /** This connection's id. */
+  you: string;
+  /** Everyone present, in the order they joined. */
+  clients: PresenceClient[];
+}
+
+/** "sync": the whole list, after every (re)subscribe; then one "join" or "leave" per change. */
+export type PresenceEvent =
+  | ({ type: 'sync' } & PresenceList)
+  | { type: 'join' | 'leave'; channel: string; client: PresenceClient };
 
 export interface HeraldSubscription {
   readonly channel: string;
@@ -112,6 +139,41 @@ export interface HistoryResult<T = unknown> {
   more: boolean;
 }
 
+/** A peer of a signaling room: its id (unguessable), the token's `sub` (or null) and its info. */
+export interface Peer<I = unknown> {
+  id: string;
+  user: string | null;
+  info: I | null;
+}
+
+export interface RoomJoined<I = unknown> {
+  /** This client's peer id (new after every reconnect). */
+  you: string;
+  peers: Peer<I>[];
+}
+
+export interface JoinOptions<I = unknown, S = unknown> {
+  /** What the other peers see as `info` (the token's `info` claim wins). */
+  info?: I;
+  /** Every (re)join: after a reconnect the client has a new id. */
+  onJoined?: (joined: RoomJoined<I>) => void;
+  onPeerJoined?: (peer: Peer<I>) => void;
+  onPeerLeft?: (peer: Peer<I>) => void;
+  onSignal?: (signal: { from: string; data: S }) => void;
+}
+
+export interface HeraldRoom<I = unknown, S = unknown> {
+  readonly name: string;
+  /** The first join's answer; rejects with the server's error (room_full, presence_disabled, …). */
+  readonly ready: Promise<RoomJoined<I>>;
+  readonly you: string | null;
+  readonly peers: Peer<I>[];
+  readonly joined: boolean;
+  /** Relays `data` to one peer of the room; rejects with unknown_peer, rate_limited, too_large, not_connected. */
+  signal(to: string, data: S): Promise<void>;
+  leave(): void;
+}
+
 /** Every error the client reports: `code` is the server's error code (or `network_error`, `closed`, …). */
 export class HeraldError extends Error {
   readonly code: string;
@@ -131,6 +193,10 @@ export class Herald {
   subscribe<T = unknown>(channel: string, options?: SubscribeOptions<T>): HeraldSubscription;
   publish(channel: string, data: unknown, options?: PublishOptions): Promise<PublishResult>;
   history<T = unknown>(channel: string, options?: HistoryOptions): Promise<HistoryResult<T>>;
+  /** Joins a signaling room (WebSocket transport only). */
+  join<I = unknown, S = unknown>(room: string, options?: JoinOptions<I, S>): HeraldRoom<I, S>;
+  /** Who is subscribed now (WebSocket only; rejects with presence_unavailable on other transports). */
+  presence(channel: string): Promise<PresenceList>;
   setToken(token: HeraldOptions['token']): Promise<void>;
   close(): void;
 }

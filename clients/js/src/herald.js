@@ -5,6 +5,7 @@ import { isChannelName, parseCursor } from './cursor.js';
 import { HeraldError } from './errors.js';
 import { endpoint, getJSON, networkError, normalizeBaseUrl, postJSON } from './http.js';
 import { CursorStore } from './persistence.js';
+import { publicRoom, Room } from './room.js';
 import { Subscription } from './subscription.js';
 import { LongPollTransport } from './transports/longpoll.js';
 import { SseTransport } from './transports/sse.js';
@@ -41,6 +42,7 @@ export class Herald {
     this.WebSocket = options.WebSocket ?? globalThis.WebSocket ?? null;
     this.store = CursorStore.from(this.base, options);
     this.subs = new Map(); // channel -> Subscription
+    this.rooms = new Map(); // room name -> Room
     this.listeners = { state: new Set(), error: new Set() };
     this.current = { state: 'disconnected', reason: 'not started', transport: null };
     this.closed = false;
@@ -67,7 +69,7 @@ export class Herald {
     return () => set.delete(listener);
   }
 
-  subscribe(channel, { since, onMessage, onGap } = {}) {
+  subscribe(channel, { since, onMessage, onGap, onPresence, info } = {}) {
     this.checkOpen();
     checkChannel(channel);
     if (this.subs.has(channel)) {
@@ -76,6 +78,9 @@ export class Herald {
     if (since !== undefined && since !== null && !parseCursor(since)) {
       throw new HeraldError('invalid_field', `herald: since must be a cursor "epoch:offset", not ${JSON.stringify(since)}`);
     }
+    if (onPresence !== undefined && typeof onPresence !== 'function') {
+      throw new TypeError('herald: onPresence must be a function');
+    }
     const sub = new Subscription(channel, {
       since: since ?? this.store.load(channel),
       onMessage,
@@ -83,10 +88,32 @@ export class Herald {
       onCursor: (cursor) => this.store.save(channel, cursor),
       onHandlerError: (err) => this.emit('error', err),
       onUnsubscribe: (s) => this.removeSubscription(s),
+      onPresence,
+      info,
     });
     this.subs.set(channel, sub);
     this.active?.subscribe(sub);
     return publicSubscription(sub);
+  }
+
+  /**
+   * Joins a signaling room (a channel of a namespace with presence, WebSocket only): `ready` resolves
+   * with { you, peers }; peers come and go through onPeerJoined / onPeerLeft; onSignal({ from, data }).
+   */
+  join(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal } = {}) {
+    this.checkOpen();
+    checkChannel(name);
+    if (this.rooms.has(name) || this.subs.has(name)) {
+      throw new HeraldError('already_joined', `herald: already in ${name}; leave it first`);
+    }
+    if (!this.transports.includes('websocket')) {
+      throw new HeraldError('websocket_required', 'herald: rooms need the "websocket" transport');
+    }
+    const room = new Room(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal }, { onLeave: (r) => this.removeRoom(r) });
+    this.rooms.set(name, room);
+    if (this.active?.name === 'websocket') this.active.join(room);
+    else if (this.active) room.failed(websocketRequired(this.active.name));
+    return publicRoom(room, { signal: (r, to, data) => this.signalIn(r, to, data), leave: (r) => this.leaveRoom(r) });
   }
 
   /** Publishes one message; resolves with { channel, epoch, offset, cursor, duplicate }. */
@@ -105,6 +132,20 @@ export class Herald {
     return postJSON(this.fetch, `${this.base}/api/publish`, body, { headers }).catch((err) => {
       throw networkError(err);
     });
+  }
+
+  /**
+   * Who is subscribed to `channel` now: { channel, you, clients } (the `presence` command; WebSocket
+   * only, for channels whose namespace keeps presence).
+   */
+  async presence(channel) {
+    this.checkOpen();
+    checkChannel(channel);
+    if (this.active?.name !== 'websocket') {
+      throw new HeraldError('presence_unavailable', `herald: presence needs the WebSocket transport (in use: ${this.transport})`);
+    }
+    if (!this.active.open) throw new HeraldError('not_connected', 'herald: the WebSocket is not open');
+    return this.active.presence(channel);
   }
 
   /** The messages after `since` (or the last ones): { channel, messages, cursor, gap, more }. */
@@ -133,6 +174,7 @@ export class Herald {
     this.active?.stop();
     for (const sub of this.subs.values()) sub.active = false;
     this.subs.clear();
+    for (const room of [...this.rooms.values()]) room.end();
     this.report(this.active, 'disconnected', 'closed by the application');
   }
 
@@ -145,6 +187,7 @@ export class Herald {
     const transport = new Transport(this.transportContext(owner));
     owner.transport = transport;
     this.active = transport;
+    if (transport.name !== 'websocket') for (const room of [...this.rooms.values()]) room.failed(websocketRequired(transport.name));
     if (reason) this.report(transport, 'connecting', reason);
     transport.start();
   }
@@ -159,6 +202,8 @@ export class Herald {
       token: () => this.resolveToken(),
       subscriptions: () => [...this.subs.values()],
       subscription: (channel) => this.subs.get(channel),
+      rooms: () => [...this.rooms.values()],
+      room: (name) => this.rooms.get(name),
       state: () => this.current.state,
       report: (state, reason) => isActive() && this.report(owner.transport, state, reason),
       error: (err) => isActive() && this.emit('error', err),
@@ -180,6 +225,26 @@ export class Herald {
     this.index += 1;
     this.startTransport(`fallback from ${from?.name} to ${this.transports[this.index]}: ${reason}`);
     return true;
+  }
+
+  async signalIn(room, to, data) {
+    const ws = this.active;
+    if (ws?.name !== 'websocket' || !ws.open || !room.joined) {
+      throw new HeraldError('not_connected', `herald: not joined to ${room.name} right now (reconnecting)`);
+    }
+    await ws.sendCommand({ op: 'signal', room: room.name, to, data });
+  }
+
+  leaveRoom(room) {
+    if (!room.active) return;
+    room.end();
+    if (this.active?.name === 'websocket' && this.active.open) {
+      this.active.sendCommand({ op: 'leave', room: room.name }).catch(() => {});
+    }
+  }
+
+  removeRoom(room) {
+    if (this.rooms.get(room.name) === room) this.rooms.delete(room.name);
   }
 
   removeSubscription(sub) {
@@ -233,6 +298,10 @@ function checkChannel(channel) {
   if (!isChannelName(channel)) {
     throw new HeraldError('invalid_channel', `herald: ${JSON.stringify(channel)} is not a valid channel name`);
   }
+}
+
+function websocketRequired(transport) {
+  return new HeraldError('websocket_required', `herald: rooms need the WebSocket transport; the client uses ${transport}`);
 }
 
 function pick(object, keys) {

@@ -13,8 +13,10 @@ export class Subscription {
    * @param {(cursor: string) => void} [o.onCursor]  called after every cursor change (persistence)
    * @param {(err: Error) => void} [o.onHandlerError] a throwing handler is reported here, not rethrown
    * @param {() => void} [o.onUnsubscribe]
+   * @param {(e: object) => void} [o.onPresence]  presence events (WebSocket): sync, join, leave
+   * @param {unknown} [o.info]  what others see of this client in the channel's presence
    */
-  constructor(channel, { since = null, onMessage, onGap, onCursor, onHandlerError, onUnsubscribe } = {}) {
+  constructor(channel, { since = null, onMessage, onGap, onCursor, onHandlerError, onUnsubscribe, onPresence, info } = {}) {
     this.channel = channel;
     this.cursor = since;
     this.active = true;
@@ -23,6 +25,12 @@ export class Subscription {
     this.onCursor = onCursor ?? (() => {});
     this.onHandlerError = onHandlerError ?? ((err) => setTimeout(() => { throw err; }));
     this.onUnsubscribe = onUnsubscribe ?? (() => {});
+    this.presence = onPresence ? { onPresence, info } : null; // null: the subscription does not follow presence
+  }
+
+  /** Hands a presence event ({ type: "sync" | "join" | "leave", channel, ... }) to the application. */
+  presenceEvent(event) {
+    if (this.active && this.presence) this.call(this.presence.onPresence, event);
   }
 
   /** Ends the subscription: nothing is delivered afterwards. */

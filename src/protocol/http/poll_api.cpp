@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/channel_name.hpp"
+#include "protocol/http/channel_param.hpp"
 
 namespace herald {
 namespace {
@@ -40,11 +40,9 @@ std::optional<std::size_t> parse_limit(const std::string& text, std::size_t max)
 
 Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimits& limits) {
   PollParams params;
-  auto channel = request.param("channel");
-  if (!channel)
-    return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
-  if (!is_valid_channel_name(*channel)) return invalid_channel_error();
-  params.channel = std::move(*channel);
+  auto channel = required_channel_param(request);
+  if (auto* error = std::get_if<ApiError>(&channel)) return std::move(*error);
+  params.channel = std::get<std::string>(std::move(channel));
   if (auto since = request.param("since"); since && !since->empty())
     params.since = ResumePoint::from_text(*since);
 

@@ -19,6 +19,7 @@ constexpr Entry kRoutes[] = {
     {"/api/publish", false, Route::publish, http::verb::post, false},
     {"/api/history", false, Route::history, http::verb::get, true},
     {"/api/lp", false, Route::longpoll, http::verb::get, false},
+    {"/api/presence", false, Route::presence, http::verb::get, true},
     {"/api/sse", false, Route::sse, http::verb::get, false},
     {"/api/ws", false, Route::websocket, http::verb::get, false},
     {"/api/ws/echo", false, Route::websocket_echo, http::verb::get, false},

@@ -10,6 +10,7 @@ enum class Route {
   publish,
   history,
   longpoll,
+  presence,
   sse,
   websocket,
   websocket_echo,

@@ -22,6 +22,9 @@ std::optional<Op> op_named(std::string_view name) {
   if (name == "ping") return Op::ping;
   if (name == "refresh") return Op::refresh;
   if (name == "presence") return Op::presence;
+  if (name == "join") return Op::join;
+  if (name == "leave") return Op::leave;
+  if (name == "signal") return Op::signal;
   return std::nullopt;
 }
 
@@ -30,6 +33,28 @@ std::optional<ApiError> read_channel(const json::object& object, Command& comman
   if (channel == nullptr || !channel->is_string()) return invalid("channel is required and must be a string");
   if (!is_valid_channel_name(channel->get_string())) return invalid_channel_error();
   command.channel = channel->get_string();
+  return std::nullopt;
+}
+
+// join, leave and signal name their room as "room" (a channel name).
+std::optional<ApiError> read_room(const json::object& object, Command& command) {
+  const json::value* room = object.if_contains("room");
+  if (room == nullptr || !room->is_string()) return invalid("room is required and must be a string");
+  if (!is_valid_channel_name(room->get_string())) return invalid_channel_error();
+  command.channel = room->get_string();
+  return std::nullopt;
+}
+
+// signal: "to" (a peer id) and "data" (any JSON value but null).
+std::optional<ApiError> read_signal(const json::object& object, Command& command) {
+  if (auto error = read_room(object, command)) return error;
+  const json::value* to = object.if_contains("to");
+  if (to == nullptr || !to->is_string() || to->get_string().empty())
+    return invalid("to is required and must be a peer id");
+  command.to = to->get_string();
+  const json::value* data = object.if_contains("data");
+  if (data == nullptr || data->is_null()) return invalid("data is required");
+  command.data_json = json::serialize(*data);
   return std::nullopt;
 }
 
@@ -75,6 +100,13 @@ std::optional<ApiError> read_arguments(const json::object& object, Command& comm
     case Op::history:
       if (auto error = read_channel(object, command)) return error;
       return read_since_and_limit(object, command);
+    case Op::join:
+      if (auto error = read_room(object, command)) return error;
+      return read_presence_options(object, command);
+    case Op::leave:
+      return read_room(object, command);
+    case Op::signal:
+      return read_signal(object, command);
     case Op::refresh: {
       const json::value* token = object.if_contains("token");
       if (token == nullptr || !token->is_string() || token->get_string().empty())

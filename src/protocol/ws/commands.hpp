@@ -13,18 +13,20 @@
 
 namespace herald::ws {
 
-enum class Op { subscribe, unsubscribe, publish, history, ping, refresh, presence };
+enum class Op { subscribe, unsubscribe, publish, history, ping, refresh, presence, join, leave, signal };
 
 struct Command {
   Op op = Op::ping;
-  std::string id = "null";  // the client's id as JSON text, echoed in the reply
-  std::string channel;
+  std::string id = "null";           // the client's id as JSON text, echoed in the reply
+  std::string channel;               // join, leave, signal: the room
   std::optional<ResumePoint> since;  // subscribe, history
   std::size_t limit = 100;           // history
   PublishRequest publish;            // publish
   std::string token;                 // refresh: a connection token
   bool presence_events = false;      // subscribe: push joins and leaves of the channel's presence
-  std::string info_json;             // subscribe: the client's presence info as JSON text; empty: none
+  std::string info_json;             // subscribe, join: the client's presence info as JSON text; empty: none
+  std::string to;                    // signal: the peer's id
+  std::string data_json;             // signal: any JSON value, as text
 };
 
 struct CommandError {

@@ -308,5 +308,38 @@ TEST(WsCommands, GapPushExactText) {
   EXPECT_EQ(escaped.at("requested"), json::value("a\"b"));
 }
 
+TEST(WsCommands, JoinNamesARoomAndMayCarryInfo) {
+  Command command = ok(R"({"id":1,"op":"join","room":"call:abc","info":{"name":"ann"}})");
+  EXPECT_EQ(command.op, Op::join);
+  EXPECT_EQ(command.channel, "call:abc");
+  EXPECT_EQ(command.info_json, R"({"name":"ann"})");
+  EXPECT_EQ(ok(R"({"op":"leave","room":"call:abc"})").op, Op::leave);
+}
+
+TEST(WsCommands, RoomMustBeAChannelName) {
+  failed(R"({"id":1,"op":"join"})", "invalid_field");
+  failed(R"({"id":1,"op":"join","room":7})", "invalid_field");
+  failed(R"({"id":1,"op":"leave","room":"a b"})", "invalid_channel");
+}
+
+TEST(WsCommands, SignalCarriesAPeerAndAnyData) {
+  Command command =
+      ok(R"({"id":2,"op":"signal","room":"call:abc","to":"p1","data":{"type":"offer","sdp":"v=0"}})");
+  EXPECT_EQ(command.op, Op::signal);
+  EXPECT_EQ(command.channel, "call:abc");
+  EXPECT_EQ(command.to, "p1");
+  EXPECT_EQ(command.data_json, R"({"type":"offer","sdp":"v=0"})");
+  EXPECT_EQ(ok(R"({"op":"signal","room":"r","to":"p1","data":"text"})").data_json, R"("text")");
+}
+
+TEST(WsCommands, SignalNeedsAPeerAndData) {
+  failed(R"({"op":"signal","room":"r","data":{}})", "invalid_field");
+  failed(R"({"op":"signal","room":"r","to":"","data":{}})", "invalid_field");
+  failed(R"({"op":"signal","room":"r","to":5,"data":{}})", "invalid_field");
+  failed(R"({"op":"signal","room":"r","to":"p1"})", "invalid_field");
+  failed(R"({"op":"signal","room":"r","to":"p1","data":null})", "invalid_field");
+  failed(R"({"op":"signal","to":"p1","data":{}})", "invalid_field");
+}
+
 }  // namespace
 }  // namespace herald::ws

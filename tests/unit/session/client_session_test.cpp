@@ -391,5 +391,111 @@ TEST_F(ClientSessionTest, RefreshReplacesTheTokenWhenItStillAllowsEverySubscript
   EXPECT_EQ(session.subscription_count(), 1u);
 }
 
+// Signaling rooms: channels of a namespace with presence; peers, signals and their limits.
+class ClientSessionRoomTest : public ClientSessionTest {
+ protected:
+  ClientSessionRoomTest() {
+    Namespace rooms;
+    rooms.prefix = "call:";
+    rooms.presence = true;
+    config.namespaces = {rooms};
+    config.signaling_max_peers = 2;
+    config.signaling_max_signal_bytes = 64;
+  }
+  // The pushes (frames without an id) of `op` among `said`.
+  static std::vector<json::value> pushes(const std::vector<json::value>& said, std::string_view op) {
+    std::vector<json::value> out;
+    for (const auto& frame : said)
+      if (!frame.as_object().contains("id") && frame.at("op") == json::string(op)) out.push_back(frame);
+    return out;
+  }
+  static const json::value* reply(const std::vector<json::value>& said, int id) {
+    for (const auto& frame : said)
+      if (frame.as_object().contains("id") && frame.at("id") == id) return &frame;
+    return nullptr;
+  }
+  std::string join(ClientSession& session, int id, const std::string& room) {
+    auto said =
+        command(session, R"({"id":)" + std::to_string(id) + R"(,"op":"join","room":")" + room + "\"}");
+    const json::value* answer = reply(said, id);
+    if (answer == nullptr) return "no reply";
+    if (answer->at("ok") == true) return std::string(answer->at("you").as_string());
+    return "error " + std::string(answer->at("error").at("code").as_string());
+  }
+};
+
+TEST_F(ClientSessionRoomTest, JoinListsThePeersAndTellsThemOfTheNewcomer) {
+  ClientSession ann(worker, output, *access, {});
+  ClientSession bob(worker, output, *access, {});
+  std::string ann_id = join(ann, 1, "call:r");
+  ASSERT_EQ(ann_id, ann.client_id());
+  auto said = command(bob, R"({"id":2,"op":"join","room":"call:r","info":{"name":"Bob"}})");
+  const json::value* answer = reply(said, 2);
+  ASSERT_NE(answer, nullptr);
+  EXPECT_EQ(answer->at("you"), json::value(bob.client_id()));
+  ASSERT_EQ(answer->at("peers").as_array().size(), 1u);
+  EXPECT_EQ(answer->at("peers").at(0).at("id"), json::value(ann_id));
+  auto joined = pushes(said, "peer_joined");  // both sessions write to the same recorder
+  ASSERT_EQ(joined.size(), 1u) << "ann hears of bob; bob hears of nobody";
+  EXPECT_EQ(joined[0].at("peer").at("id"), json::value(bob.client_id()));
+  EXPECT_EQ(joined[0].at("peer").at("info").at("name"), "Bob");
+  auto left = command(bob, R"({"id":3,"op":"leave","room":"call:r"})");
+  ASSERT_EQ(pushes(left, "peer_left").size(), 1u);
+  EXPECT_EQ(pushes(left, "peer_left")[0].at("peer").at("id"), json::value(bob.client_id()));
+}
+
+TEST_F(ClientSessionRoomTest, ASignalReachesItsPeerOnly) {
+  ClientSession ann(worker, output, *access, {});
+  ClientSession bob(worker, output, *access, {});
+  ClientSession eve(worker, output, *access, {});
+  join(ann, 1, "call:r");
+  std::string bob_id = join(bob, 1, "call:r");
+  join(eve, 1, "call:other");
+  auto said =
+      command(ann, R"({"id":5,"op":"signal","room":"call:r","to":")" + bob_id + R"(","data":{"sdp":"v=0"}})");
+  ASSERT_NE(reply(said, 5), nullptr);
+  EXPECT_EQ(reply(said, 5)->at("ok"), true);
+  auto signals = pushes(said, "signal");
+  ASSERT_EQ(signals.size(), 1u);
+  EXPECT_EQ(signals[0], json::parse(R"({"op":"signal","room":"call:r","from":")" + ann.client_id() +
+                                    R"(","data":{"sdp":"v=0"}})"));
+  auto foreign =
+      command(eve, R"({"id":6,"op":"signal","room":"call:other","to":")" + bob_id + R"(","data":1})");
+  EXPECT_EQ(reply(foreign, 6)->at("error").at("code"), "unknown_peer");
+  auto not_in = command(eve, R"({"id":7,"op":"signal","room":"call:r","to":")" + bob_id + R"(","data":1})");
+  EXPECT_EQ(reply(not_in, 7)->at("error").at("code"), "not_joined");
+  EXPECT_TRUE(pushes(foreign, "signal").empty());
+  EXPECT_TRUE(pushes(not_in, "signal").empty());
+  auto big = command(ann, R"({"id":8,"op":"signal","room":"call:r","to":")" + bob_id + R"(","data":")" +
+                              std::string(100, 'x') + "\"}");
+  EXPECT_EQ(reply(big, 8)->at("error").at("code"), "too_large");
+}
+
+TEST_F(ClientSessionRoomTest, TheRoomIsForTheFirstMaxPeers) {
+  ClientSession one(worker, output, *access, {});
+  ClientSession two(worker, output, *access, {});
+  ClientSession three(worker, output, *access, {});
+  EXPECT_EQ(join(one, 1, "call:r").size(), 32u);
+  EXPECT_EQ(join(two, 1, "call:r").size(), 32u);
+  EXPECT_EQ(join(three, 1, "call:r"), "error room_full");
+  EXPECT_EQ(three.subscription_count(), 0u);
+  two.end();
+  run();
+  EXPECT_EQ(join(three, 2, "call:r").size(), 32u) << "a place is free again";
+}
+
+TEST_F(ClientSessionRoomTest, RoomsNeedPresenceAndAreNotSubscriptions) {
+  ClientSession ann(worker, output, *access, {});
+  EXPECT_EQ(join(ann, 1, "plain"), "error presence_disabled");
+  join(ann, 2, "call:r");
+  EXPECT_EQ(join(ann, 3, "call:r"), "error already_joined");
+  auto sub = command(ann, R"({"id":4,"op":"subscribe","channel":"call:r"})");
+  EXPECT_EQ(reply(sub, 4)->at("error").at("code"), "already_subscribed");
+  auto unsub = command(ann, R"({"id":5,"op":"unsubscribe","channel":"call:r"})");
+  EXPECT_EQ(reply(unsub, 5)->at("error").at("code"), "not_subscribed") << "a room is left with leave";
+  auto leave = command(ann, R"({"id":6,"op":"leave","room":"call:x"})");
+  EXPECT_EQ(reply(leave, 6)->at("error").at("code"), "not_joined");
+}
+
 }  // namespace
 }  // namespace herald

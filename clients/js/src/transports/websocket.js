@@ -1,6 +1,6 @@
 // The WebSocket transport (`/api/ws`, subprotocol herald.v1): one connection carries every
-// subscription, publishes and the liveness ping; it reconnects with backoff and resubscribes each
-// channel with `since` = its cursor.
+// subscription, publishes, presence and the liveness ping; it reconnects with backoff and resubscribes
+// each channel with `since` = its cursor (and its presence, followed by a fresh list of who is there).
 import { Backoff } from '../backoff.js';
 import { HeraldError } from '../errors.js';
 import { websocketFallbackReason, websocketFailureAction } from '../fallback.js';
@@ -20,6 +20,7 @@ export class WebSocketTransport {
     this.nextId = 1;
     this.pending = new Map(); // command id -> { resolve, reject }
     this.subscribeIds = new Map(); // id of each subscribe sent on this socket -> its Subscription
+    this.joinIds = new Map(); // id of each join sent on this socket -> its Room
     this.failuresInRow = 0; // connections that opened, then ended before any frame arrived
     this.refusalsInRow = 0; // attempts that failed before opening while the server answered HTTP
     this.retryTimer = null;
@@ -76,6 +77,7 @@ export class WebSocketTransport {
       this.pingSentAt = 0;
       this.sendCommand({ op: 'ping' }).catch(() => {}); // proves frames get through in both directions
       for (const sub of this.ctx.subscriptions()) this.subscribe(sub);
+      for (const room of this.ctx.rooms()) this.join(room);
       this.startWatchdog(socket);
     };
     socket.onmessage = (event) => {
@@ -144,6 +146,8 @@ export class WebSocketTransport {
     for (const { reject } of this.pending.values()) reject(error);
     this.pending.clear();
     this.subscribeIds.clear();
+    this.joinIds.clear();
+    for (const room of this.ctx.rooms?.() ?? []) room.disconnected();
   }
 
   /** A browser cannot send ping frames: the `ping` command notices a dead connection. */
@@ -175,6 +179,10 @@ export class WebSocketTransport {
     } else if (frame.op === 'gap') {
       const { op, ...gap } = frame;
       this.ctx.subscription(gap.channel)?.gap(gap);
+    } else if (frame.op === 'peer_joined' || frame.op === 'peer_left' || frame.op === 'signal') {
+      this.ctx.room(frame.room)?.push(frame);
+    } else if (frame.op === 'join' || frame.op === 'leave') {
+      this.ctx.subscription(frame.channel)?.presenceEvent({ type: frame.op, channel: frame.channel, client: frame.client });
     } else if ('id' in frame) {
       const waiter = this.pending.get(frame.id);
       if (!waiter) {
@@ -192,6 +200,7 @@ export class WebSocketTransport {
    * later and the subscription has ended on the server. Subscribe again, or end it here too.
    */
   subscriptionEndedByServer(frame) {
+    if (this.joinIds.has(frame.id)) return this.roomEndedByServer(frame);
     const sub = this.subscribeIds.get(frame.id);
     if (!sub) return;
     this.subscribeIds.delete(frame.id);
@@ -223,9 +232,16 @@ export class WebSocketTransport {
     if (!this.socket || this.socket.readyState !== OPEN) return; // subscribed on open
     const command = { op: 'subscribe', channel: sub.channel };
     if (sub.cursor) command.since = sub.cursor;
+    if (sub.presence) {
+      command.presence = true;
+      if (sub.presence.info !== undefined) command.info = sub.presence.info;
+    }
     const socket = this.socket;
     this.sendCommand(command, { onId: (id) => this.subscribeIds.set(id, sub) }).then(
-      (reply) => sub.startAt(reply.cursor),
+      (reply) => {
+        sub.startAt(reply.cursor);
+        if (sub.presence) this.syncPresence(sub);
+      },
       (err) => {
         if (this.socket !== socket || !sub.active || err.code === 'connection_lost' || err.code === 'closed') return;
         if (err.code === 'cancelled') return;
@@ -236,6 +252,52 @@ export class WebSocketTransport {
         }
       },
     );
+  }
+
+  /** Joins a room on this socket; the reply brings its peers (again, after a reconnect). */
+  join(room) {
+    if (!this.socket || this.socket.readyState !== OPEN) return; // joined on open
+    const command = { op: 'join', room: room.name };
+    if (room.info !== undefined) command.info = room.info;
+    const socket = this.socket;
+    this.sendCommand(command, { onId: (id) => this.joinIds.set(id, room) }).then(
+      (reply) => this.socket === socket && room.active && room.joinedWith(reply),
+      (err) => {
+        if (this.socket !== socket || !room.active || err.code === 'connection_lost' || err.code === 'closed') return;
+        if (err.code === 'cancelled') return;
+        if (RETRYABLE_SUBSCRIBE_ERRORS.has(err.code)) {
+          setTimeout(() => this.socket === socket && room.active && this.join(room), SUBSCRIBE_RETRY_MS);
+        } else {
+          room.failed(err);
+        }
+      },
+    );
+  }
+
+  /** After each (re)subscribe: the whole list, so the application starts from a known set of clients. */
+  syncPresence(sub) {
+    this.presence(sub.channel).then(
+      ({ you, clients }) => sub.presenceEvent({ type: 'sync', channel: sub.channel, you, clients }),
+      (err) => {
+        if (err.code !== 'connection_lost' && err.code !== 'closed') this.ctx.error(err);
+      },
+    );
+  }
+
+  /** An error reply to a join answered earlier: the server ended the room (engine trouble); join again. */
+  roomEndedByServer(frame) {
+    const room = this.joinIds.get(frame.id);
+    this.joinIds.delete(frame.id);
+    if (!room?.active || this.ctx.room(room.name) !== room) return;
+    room.disconnected();
+    const socket = this.socket;
+    setTimeout(() => this.socket === socket && room.active && this.join(room), SUBSCRIBE_RETRY_MS);
+  }
+
+  /** The `presence` command: { channel, you, clients }. */
+  async presence(channel) {
+    const { id, ok, ...reply } = await this.sendCommand({ op: 'presence', channel });
+    return reply;
   }
 
   unsubscribe(sub) {

@@ -1,5 +1,5 @@
 // Compiles only if dist/herald.d.ts describes the API the README shows (npm run typecheck).
-import { Herald, HeraldError, type Envelope, type Gap, type StateChange } from '../../dist/herald.js';
+import { Herald, HeraldError, type Envelope, type Gap, type PresenceEvent, type StateChange } from '../../dist/herald.js';
 
 const herald = new Herald('https://herald.example.com', { token: async () => 'jwt', transports: ['sse', 'longpoll'] });
 const off: () => void = herald.on('state', (change: StateChange) => console.log(change.state, change.reason, change.transport));
@@ -13,6 +13,12 @@ const cursor: string | null = sub.cursor;
 sub.unsubscribe();
 void herald.publish('news', { title: 'hi' }, { event: 'update', idempotencyKey: 'k1' }).then((r) => r.offset + 1);
 void herald.history('news', { since: cursor ?? undefined, limit: 10 }).then((h) => h.messages.length);
+const room = herald.subscribe('chat.lobby', {
+  info: { name: 'Ada' },
+  onPresence: (e: PresenceEvent) => console.log(e.type === 'sync' ? e.clients.length : e.client.id),
+});
+void herald.presence('chat.lobby').then((p) => p.clients.map((c) => c.info) && p.you);
+room.unsubscribe();
 herald.close();
 off();
 // @ts-expect-error: an unknown transport name is rejected

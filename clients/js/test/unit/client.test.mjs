@@ -155,6 +155,9 @@ class ScriptedWebSocket {
     this.sent.push(command);
     if (command.op === 'ping') this.push({ id: command.id, ok: true });
     if (command.op === 'subscribe') this.push({ id: command.id, ok: true, channel: command.channel, cursor: 'e:3', recovered: false });
+    if (command.op === 'presence') {
+      this.push({ id: command.id, ok: true, channel: command.channel, you: 'c1', clients: [{ id: 'c1', user: null, info: { name: 'Ada' } }] });
+    }
   }
   push(frame) {
     setTimeout(() => this.onmessage?.({ data: JSON.stringify(frame) }), 1);
@@ -183,6 +186,39 @@ test('websocket: a late error reply to a subscribe (the engine refused the chann
   await until(() => socket.sent.filter((c) => c.op === 'subscribe' && c.channel === 'retried').length === 2, 4000);
   assert.equal(socket.sent.at(-1).since, 'e:3', 'subscribed again from its cursor');
   assert.equal(retried.active, true);
+  herald.close();
+});
+
+test('presence: subscribe asks for it with info, then a sync list, join and leave events, presence()', async () => {
+  const { fetchImpl } = fakeServer('');
+  const herald = new Herald('http://herald.test', { fetch: fetchImpl, WebSocket: ScriptedWebSocket, transports: ['websocket'] });
+  const events = [];
+  const plain = herald.subscribe('news', { onMessage: () => {} });
+  herald.subscribe('chat.lobby', { info: { name: 'Ada' }, onPresence: (e) => events.push(e) });
+  await until(() => events.length === 1);
+  const socket = ScriptedWebSocket.last;
+  const subscribes = socket.sent.filter((c) => c.op === 'subscribe');
+  assert.deepEqual(subscribes.find((c) => c.channel === 'chat.lobby'), { id: subscribes[1].id, op: 'subscribe', channel: 'chat.lobby', presence: true, info: { name: 'Ada' } });
+  assert.equal('presence' in subscribes.find((c) => c.channel === 'news'), false, 'no presence without onPresence');
+  assert.deepEqual(events[0], { type: 'sync', channel: 'chat.lobby', you: 'c1', clients: [{ id: 'c1', user: null, info: { name: 'Ada' } }] });
+  const bob = { id: 'c2', user: 'bob', info: null };
+  socket.push({ op: 'join', channel: 'chat.lobby', client: bob });
+  socket.push({ op: 'leave', channel: 'chat.lobby', client: bob });
+  socket.push({ op: 'join', channel: 'news', client: bob }); // a channel without onPresence: ignored
+  await until(() => events.length === 3);
+  await wait(20);
+  assert.deepEqual(events.slice(1), [{ type: 'join', channel: 'chat.lobby', client: bob }, { type: 'leave', channel: 'chat.lobby', client: bob }]);
+  const list = await herald.presence('chat.lobby');
+  assert.deepEqual(list, { channel: 'chat.lobby', you: 'c1', clients: [{ id: 'c1', user: null, info: { name: 'Ada' } }] });
+  assert.equal(plain.active, true);
+  herald.close();
+});
+
+test('presence() on another transport than the WebSocket says so', async () => {
+  const { fetchImpl } = fakeServer('');
+  const herald = new Herald('http://herald.test', { fetch: fetchImpl, transports: ['sse'] });
+  await assert.rejects(herald.presence('chat.lobby'), (e) => e instanceof HeraldError && e.code === 'presence_unavailable' && /in use: sse/.test(e.message));
+  assert.throws(() => herald.subscribe('x', { onPresence: 'yes' }), TypeError);
   herald.close();
 });
 

@@ -1,0 +1,44 @@
+// HTTP publishing of the demo backend (see batch_publisher.hpp).
+#include "cli/batch_publisher.hpp"
+
+#include <boost/json.hpp>
+#include <iostream>
+
+namespace herald::cli {
+namespace {
+
+boost::json::object message_json(const OutgoingMessage& message) {
+  boost::json::object item;
+  item["channel"] = message.channel;
+  if (!message.event.empty()) item["event"] = message.event;
+  item["data"] = message.data;
+  return item;
+}
+
+}  // namespace
+
+bool BatchPublisher::publish(const std::vector<OutgoingMessage>& messages) const {
+  if (messages.empty()) return true;
+  boost::json::value body;
+  if (messages.size() == 1) {
+    body = message_json(messages.front());
+  } else {
+    boost::json::array items;
+    for (const auto& message : messages) items.push_back(message_json(message));
+    body = boost::json::object{{"messages", std::move(items)}};
+  }
+  Headers headers;
+  if (!api_key_.empty()) headers["Authorization"] = "Bearer " + api_key_;
+  try {
+    HttpReply reply = post(url_, "/api/publish", boost::json::serialize(body), headers);
+    if (reply.status == 200) return true;
+    std::cerr << "demo-backend: publishing to " << messages.front().channel << " failed: HTTP "
+              << reply.status << ": " << reply.body << "\n";
+  } catch (const ConnectionError& error) {
+    std::cerr << "demo-backend: publishing to " << messages.front().channel << " failed: " << error.what()
+              << "\n";
+  }
+  return false;
+}
+
+}  // namespace herald::cli
