@@ -30,6 +30,10 @@ constexpr auto kSweepInterval = std::chrono::seconds(1);
 constexpr int kDrainLimit = 256;
 // Socket buffer sizes asked for (the kernel may cap them): room for bursts of relayed datagrams.
 constexpr int kSocketBufferBytes = 4 << 20;
+// How long a TCP connection may stay open without an allocation (time for Binding requests and the
+// authentication exchange); after it, and once its allocation is gone, it is closed, so that idle
+// connections cannot hold the connection slots.
+constexpr double kTcpIdleWithoutAllocation = 30;
 
 TurnClock clock_now() {
   auto steady = std::chrono::steady_clock::now().time_since_epoch();
@@ -131,6 +135,10 @@ class TurnServer::Impl final : public RelayHooks {
     std::shared_ptr<RelaySocket> socket;
     std::uint16_t port = 0;
   };
+  struct TcpEntry {
+    std::weak_ptr<TcpClient> client;
+    double since = 0;  // when it connected
+  };
 
   void wait_udp() {
     udp_.async_wait(udp::socket::wait_read, [this](boost::system::error_code error) {
@@ -168,7 +176,7 @@ class TurnServer::Impl final : public RelayHooks {
           tcp_clients_.erase(gone);
           handler_.client_gone(gone);
         });
-    tcp_clients_[key] = client;
+    tcp_clients_[key] = TcpEntry{client, clock_now().steady};
     client->start();
   }
 
@@ -186,16 +194,27 @@ class TurnServer::Impl final : public RelayHooks {
     }
     auto found = tcp_clients_.find(client);
     if (found == tcp_clients_.end()) return;
-    if (auto connection = found->second.lock()) connection->send(std::string(bytes));
+    if (auto connection = found->second.client.lock()) connection->send(std::string(bytes));
   }
 
   void schedule_sweep() {
     sweep_timer_.expires_after(kSweepInterval);
     sweep_timer_.async_wait([this](boost::system::error_code error) {
       if (error || stopping_) return;
-      handler_.sweep(clock_now());
+      TurnClock now = clock_now();
+      handler_.sweep(now);
+      close_idle_tcp_clients(now);
       schedule_sweep();
     });
+  }
+
+  void close_idle_tcp_clients(const TurnClock& now) {
+    std::vector<std::shared_ptr<TcpClient>> idle;
+    for (const auto& [key, entry] : tcp_clients_)
+      if (now.steady - entry.since >= kTcpIdleWithoutAllocation &&
+          handler_.allocations().find(key) == nullptr)
+        if (auto client = entry.client.lock()) idle.push_back(std::move(client));
+    for (auto& client : idle) client->close();  // erases its entry
   }
 
   void close_everything() {
@@ -207,8 +226,8 @@ class TurnServer::Impl final : public RelayHooks {
     for (auto& [client, relay] : relays_) relay.socket->close();
     relays_.clear();
     auto clients = tcp_clients_;
-    for (auto& [key, weak] : clients)
-      if (auto client = weak.lock()) client->close();
+    for (auto& [key, entry] : clients)
+      if (auto client = entry.client.lock()) client->close();
   }
 
   asio::io_context context_{1};
@@ -221,7 +240,7 @@ class TurnServer::Impl final : public RelayHooks {
   RelayPorts ports_;
   std::size_t max_tcp_clients_;
   std::map<ClientKey, Relay> relays_;
-  std::map<ClientKey, std::weak_ptr<TcpClient>> tcp_clients_;
+  std::map<ClientKey, TcpEntry> tcp_clients_;
   std::vector<char> scratch_ = std::vector<char>(65536);
   bool stopping_ = false;
   std::thread thread_;

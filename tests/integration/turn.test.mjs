@@ -3,12 +3,14 @@
 // UDP and TCP (channels and Send indications) to a turnutils_peer echo peer and client to client (-y),
 // with the REST credentials GET /api/ice-servers hands out; wrong and expired credentials; the peer policy
 // refusing loopback without turn.allow_peers; the /api/ice-servers answer (credentials recomputed here);
-// the TURN metrics; tokens required where subscribing needs them; configuration errors.
+// the TURN metrics; idle TCP connections closed; tokens required where subscribing needs them;
+// configuration errors.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { test, describe, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { runHerald } from './lib/cli.mjs';
@@ -119,6 +121,21 @@ describe('STUN/TURN with turn.allow_peers = ["127.0.0.0/8"]', () => {
     assert.equal(binding.type, 0x0101, 'Binding success response');
     assert.deepEqual(binding.mapped, binding.local);
     assert.ok(binding.fingerprint);
+  });
+
+  test('a TCP connection without an allocation is closed after 30 s', { timeout: 60_000 }, async () => {
+    const socket = net.connect(turnPort, '127.0.0.1');
+    const opened = Date.now();
+    await new Promise((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    const closed = await new Promise((resolve) => {
+      socket.once('close', () => resolve(Date.now()));
+      socket.on('error', () => {});
+    });
+    const seconds = (closed - opened) / 1000;
+    assert.ok(seconds >= 29 && seconds < 40, `closed after ${seconds} s`);
   });
 
   test('GET /api/ice-servers: herald STUN and TURN with REST credentials, then the [[ice_server]]s', async () => {
