@@ -254,3 +254,30 @@ write('stun', 'stream-cut', b'\2' + allocate + channel_data(0x4001, b'hello', Tr
 write('stun', 'rest-username', b'\3' + b'1767225600:alice')
 write('stun', 'rest-expired', b'\3' + b'1767225599')
 write('stun', 'base64', b'\3' + b'w2XZTBd9ZzVn1zdnGsqqJT/XpRo=')
+
+
+# --- turn: packets of [control byte, 2-byte length, bytes] (fuzz/turn_fuzz.cpp): control 0x80 signs the
+# packet with a valid credential, 0x08 makes it a datagram from a peer, 0x01 a TCP client, 0x06 picks the
+# client, 0x20 ends the client's connection after it, 0x40 moves time on first.
+def turn_packet(control, data):
+    return struct.pack('>BH', control, len(data)) + data
+
+
+peer = [127, 0, 0, 1]
+turn_allocate = stun_message(0x0003, [stun_attribute(0x0019, b'\x11\0\0\0')])
+turn_permission = stun_message(0x0008, [xor_address(0x0012, peer, 6000)])
+turn_bind = stun_message(0x0009, [stun_attribute(0x000C, b'\x40\x00\0\0'), xor_address(0x0012, peer, 6000)])
+turn_send = stun_message(0x0016, [xor_address(0x0012, peer, 6000), stun_attribute(0x0013, b'payload')])
+turn_refresh_zero = stun_message(0x0004, [stun_attribute(0x000D, struct.pack('>I', 0))])
+write('turn', 'binding', turn_packet(0x00, stun_message(0x0001, [], fingerprint=True)))
+write('turn', 'unauthenticated', turn_packet(0x00, turn_allocate))
+write('turn', 'permission-send-data',
+      turn_packet(0x80, turn_allocate) + turn_packet(0x80, turn_permission) + turn_packet(0x00, turn_send) +
+      turn_packet(0x08, b'from the peer'))
+write('turn', 'channel', turn_packet(0x80, turn_allocate) + turn_packet(0x80, turn_bind) +
+      turn_packet(0x00, channel_data(0x4000, b'hello', False)) + turn_packet(0x08, b'back'))
+write('turn', 'tcp-channel', turn_packet(0x81, turn_allocate) + turn_packet(0x81, turn_bind) +
+      turn_packet(0x09, b'back') + turn_packet(0x21, channel_data(0x4000, b'hello', True)))
+write('turn', 'refresh-expire', turn_packet(0x80, turn_allocate) + turn_packet(0xC0, turn_refresh_zero) +
+      turn_packet(0x82, turn_allocate) + turn_packet(0x40, b'') + turn_packet(0x40, b''))
+write('turn', 'quotas', b''.join(turn_packet(0x90 | (i << 1), turn_allocate) for i in range(4)))

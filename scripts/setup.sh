@@ -9,7 +9,7 @@ build_packages=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
 )
 test_packages=(
-  libgtest-dev libgmock-dev libbenchmark-dev curl nodejs npm chromium redis-server
+  libgtest-dev libgmock-dev libbenchmark-dev curl nodejs npm chromium redis-server coturn
   clang libclang-rt-14-dev  # the sanitizer build and the fuzz targets (docs/testing.md)
 )
 

@@ -12,10 +12,13 @@ class TokenBucket {
       : rate_(rate), burst_(burst), tokens_(burst), last_(now) {}
 
   // Takes one token if there is one.
-  bool take(double now) {
+  bool take(double now) { return take(now, 1); }
+
+  // Takes `amount` tokens if there are that many (a byte budget: one token a byte).
+  bool take(double now, double amount) {
     refill(now);
-    if (tokens_ < 1) return false;
-    tokens_ -= 1;
+    if (tokens_ < amount) return false;
+    tokens_ -= amount;
     return true;
   }
 

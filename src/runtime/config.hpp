@@ -38,6 +38,14 @@ struct ApiKey {
   bool metrics = false;  // scope "metrics": GET /metrics when metrics.require_key is set
 };
 
+// [[ice_server]]: an ICE server GET /api/ice-servers lists besides herald's own STUN/TURN (a TURN fleet).
+struct IceServer {
+  std::vector<std::string> urls;  // "stun:host:port", "turn:host:port?transport=udp", ...
+  std::string username;           // fixed credentials, or none
+  std::string credential;
+  std::string secret;  // a TURN REST secret instead: username and credential minted for each request
+};
+
 struct Config {
   // [server]
   std::string listen = "127.0.0.1:8080";
@@ -128,6 +136,22 @@ struct Config {
   Rate command_rate_per_ip;  // WebSocket commands; HTTP history, long poll and SSE requests
   std::size_t command_burst_per_ip = 0;
   unsigned ipv6_prefix = 64;
+  // [turn]
+  std::string turn_listen;                       // "HOST:PORT" for STUN/TURN on UDP and TCP; empty: off
+  std::string turn_secret;                       // the TURN REST secret credentials are checked against
+  std::string turn_realm = "herald";             // REALM of the long-term credentials
+  std::string turn_relay_ports = "49160-49200";  // UDP ports relays are bound on, "FIRST-LAST"
+  std::string turn_relay_address;              // address relays are bound on; empty: the host of turn.listen
+  std::string turn_public_host;                // host in the advertised URLs; empty: the host of turn.listen
+  std::vector<std::string> turn_allow_peers;   // CIDR ranges of peers relayed to despite the peer policy
+  Seconds turn_allocation_lifetime{600};       // an allocation's lifetime unless the client asks for more
+  Seconds turn_max_allocation_lifetime{3600};  // the longest lifetime a client may ask for
+  Seconds turn_nonce_lifetime{600};            // how long a NONCE stays valid (then 438 Stale Nonce)
+  std::size_t turn_max_allocations = 1000;     // on this server (508 Insufficient Capacity beyond)
+  std::size_t turn_max_allocations_per_user = 10;  // per REST user (486 Allocation Quota Reached beyond)
+  std::size_t turn_bandwidth_per_allocation = 1'000'000;  // bytes a second, both ways together; 0: no bound
+  Seconds turn_credential_ttl{86400};  // lifetime of the credentials /api/ice-servers mints
+  std::vector<IceServer> ice_servers;  // [[ice_server]]
   // [log]
   std::string log_format = "text";
   std::string log_level = "info";

@@ -25,6 +25,7 @@
 #include "server/listen_address.hpp"
 #include "server/logging.hpp"
 #include "server/setting_value.hpp"
+#include "turn/turn_settings.hpp"
 
 namespace herald {
 namespace {
@@ -106,6 +107,20 @@ const std::vector<std::pair<std::string, Field>>& fields() {
       {"limits.command_rate_per_ip", &Config::command_rate_per_ip},
       {"limits.command_burst_per_ip", &Config::command_burst_per_ip},
       {"limits.ipv6_prefix", &Config::ipv6_prefix},
+      {"turn.listen", &Config::turn_listen},
+      {"turn.secret", &Config::turn_secret},
+      {"turn.realm", &Config::turn_realm},
+      {"turn.relay_ports", &Config::turn_relay_ports},
+      {"turn.relay_address", &Config::turn_relay_address},
+      {"turn.public_host", &Config::turn_public_host},
+      {"turn.allow_peers", &Config::turn_allow_peers},
+      {"turn.allocation_lifetime", &Config::turn_allocation_lifetime},
+      {"turn.max_allocation_lifetime", &Config::turn_max_allocation_lifetime},
+      {"turn.nonce_lifetime", &Config::turn_nonce_lifetime},
+      {"turn.max_allocations", &Config::turn_max_allocations},
+      {"turn.max_allocations_per_user", &Config::turn_max_allocations_per_user},
+      {"turn.bandwidth_per_allocation", &Config::turn_bandwidth_per_allocation},
+      {"turn.credential_ttl", &Config::turn_credential_ttl},
       {"log.format", &Config::log_format},
       {"log.level", &Config::log_level},
   };
@@ -333,6 +348,48 @@ void apply_api_keys(Config& config, const std::string& path, const toml::node& n
   }
 }
 
+bool is_ice_url(std::string_view url) {
+  for (std::string_view scheme : {"stun:", "stuns:", "turn:", "turns:"})
+    if (url.starts_with(scheme) && url.size() > scheme.size()) return true;
+  return false;
+}
+
+// One [[ice_server]] table: urls (required), username and credential, or secret.
+IceServer read_ice_server(const std::string& path, const toml::table& table, const std::string& where) {
+  IceServer server;
+  for (const auto& [name, node] : in_file_order(table)) {
+    std::string setting = "ice_server." + std::string(name->str());
+    ValueOrigin origin{position(path, node->source()), setting};
+    if (name->str() == "urls")
+      read_toml(*node, server.urls, origin);
+    else if (name->str() == "username")
+      read_toml(*node, server.username, origin);
+    else if (name->str() == "credential")
+      read_toml(*node, server.credential, origin);
+    else if (name->str() == "secret")
+      read_toml(*node, server.secret, origin);
+    else
+      fail(origin.source, setting,
+           "unknown setting" + hint(setting, {"ice_server.urls", "ice_server.username",
+                                              "ice_server.credential", "ice_server.secret"}));
+  }
+  if (server.urls.empty()) fail(where, "ice_server.urls", "every [[ice_server]] needs urls");
+  for (const auto& url : server.urls)
+    if (!is_ice_url(url))
+      fail(where, "ice_server.urls", quoted(url) + " is not a stun:, stuns:, turn: or turns: URL");
+  if (!server.secret.empty() && (!server.username.empty() || !server.credential.empty()))
+    fail(where, "ice_server.secret", "give either secret (REST credentials) or username and credential");
+  if (server.username.empty() != server.credential.empty())
+    fail(where, "ice_server.credential", "username and credential go together");
+  return server;
+}
+
+void apply_ice_servers(Config& config, const std::string& path, const toml::node& node,
+                       const std::string& where) {
+  for (const toml::node& table : tables_of(node, "ice_server", where))
+    config.ice_servers.push_back(read_ice_server(path, *table.as_table(), position(path, table.source())));
+}
+
 // The settings of TOML `text`, read from the file `path`.
 void apply_toml(Config& config, Origins& origins, std::string_view text, const std::string& path) {
   toml::table root = parse_toml(text, path);
@@ -346,6 +403,10 @@ void apply_toml(Config& config, Origins& origins, std::string_view text, const s
     }
     if (section == "api_key") {
       apply_api_keys(config, path, *node, where);
+      continue;
+    }
+    if (section == "ice_server") {
+      apply_ice_servers(config, path, *node, where);
       continue;
     }
     const toml::table* table = node->as_table();
@@ -435,6 +496,44 @@ void validate_tls(const Config& config, const Check& check) {
   }
 }
 
+// The [turn] settings, checked only when the STUN/TURN server is on (turn.listen).
+template <typename Check>
+void validate_turn(const Config& config, const Check& check) {
+  auto listen = turn::parse_host_port(config.turn_listen);
+  check(listen.has_value(), "turn.listen",
+        quoted(config.turn_listen) + " is not HOST:PORT (an IP address and a port from 1 to 65535)");
+  check(!config.turn_secret.empty(), "turn.secret",
+        "the TURN server needs a secret to check credentials with (turn.secret or --turn-secret)");
+  check(!config.turn_realm.empty() && config.turn_realm.size() < 128, "turn.realm",
+        "must be 1 to 127 characters");
+  check(turn::parse_port_range(config.turn_relay_ports).has_value(), "turn.relay_ports",
+        quoted(config.turn_relay_ports) + " is not FIRST-LAST (ports from 1 to 65535, FIRST <= LAST)");
+  boost::system::error_code error;
+  if (!config.turn_relay_address.empty()) {
+    auto relay = boost::asio::ip::make_address(config.turn_relay_address, error);
+    check(!error && !relay.is_unspecified(), "turn.relay_address",
+          quoted(config.turn_relay_address) + " is not a specific IP address");
+  } else {
+    check(
+        !listen->address.is_unspecified(), "turn.relay_address",
+        "needed when turn.listen is a wildcard address: the address relays are bound on and that clients are "
+        "told");
+  }
+  check(!config.turn_public_host.empty() || !listen->address.is_unspecified(), "turn.public_host",
+        "needed when turn.listen is a wildcard address: the host the advertised STUN/TURN URLs name");
+  for (const auto& peer : config.turn_allow_peers)
+    check(AddressRange::parse(peer).has_value(), "turn.allow_peers",
+          quoted(peer) + " is not an IP address or CIDR range (such as 127.0.0.0/8)");
+  check(config.turn_allocation_lifetime >= std::chrono::seconds(30), "turn.allocation_lifetime",
+        "must be at least 30 (seconds)");
+  check(config.turn_max_allocation_lifetime >= config.turn_allocation_lifetime,
+        "turn.max_allocation_lifetime", "must be at least turn.allocation_lifetime");
+  check(config.turn_nonce_lifetime >= std::chrono::seconds(1), "turn.nonce_lifetime",
+        "must be at least 1 (second)");
+  check(config.turn_max_allocations > 0, "turn.max_allocations", "must be at least 1");
+  check(config.turn_max_allocations_per_user > 0, "turn.max_allocations_per_user", "must be at least 1");
+}
+
 // Checks of the final values, reported against the source that gave them.
 void validate(const Config& config, const Origins& origins) {
   auto check = [&origins](bool ok, const std::string& key, const std::string& problem) {
@@ -465,6 +564,9 @@ void validate(const Config& config, const Origins& origins) {
   check(config.ipv6_prefix >= 1 && config.ipv6_prefix <= 128, "limits.ipv6_prefix",
         "must be from 1 to 128 (bits of an IPv6 address that name one client)");
   check(config.history_size > 0, "history.size", "must be at least 1");
+  if (!config.turn_listen.empty()) validate_turn(config, check);
+  check(config.turn_credential_ttl >= std::chrono::seconds(1), "turn.credential_ttl",
+        "must be at least 1 (second)");
   check(config.sse_max_channels > 0, "sse.max_channels", "must be at least 1");
   check(config.longpoll_max_messages > 0, "longpoll.max_messages", "must be at least 1");
   check(config.longpoll_max_channels > 0, "longpoll.max_channels", "must be at least 1");

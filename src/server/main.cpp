@@ -29,6 +29,7 @@ constexpr const char* kServeFooter =
     "  GET  /api/lp               long polling\n"
     "  GET  /api/sse              Server-Sent Events\n"
     "  GET  /api/ws               WebSocket, subprotocol herald.v1 (subscribe, publish, history)\n"
+    "  GET  /api/ice-servers      STUN/TURN servers and TURN credentials for WebRTC\n"
     "  GET  /healthz, /readyz, /metrics   liveness, readiness, Prometheus metrics\n"
     "\n"
     "Every setting can also be set in the --config file or as HERALD_<SECTION>_<KEY>, e.g.\n"
@@ -63,6 +64,11 @@ CLI::App* add_serve_command(CLI::App& app, ServeFlags& flags) {
   add_setting_flag(*serve, flags, "--log-format", "log.format", "text or json");
   add_setting_flag(*serve, flags, "--log-level", "log.level",
                    "Minimum level logged: trace, debug, info, warn, error, critical or off");
+  add_setting_flag(*serve, flags, "--turn-listen", "turn.listen",
+                   "HOST:PORT for the embedded STUN/TURN server, UDP and TCP (needs --turn-secret)");
+  add_setting_flag(
+      *serve, flags, "--turn-secret", "turn.secret",
+      "TURN REST secret that TURN credentials are checked against and /api/ice-servers mints with");
   add_setting_flag(*serve, flags, "--web-root", "http.web_root", "Serve web pages from this folder");
   serve->add_option_function<std::string>(
       "--engine",

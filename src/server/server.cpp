@@ -15,6 +15,7 @@
 #include "runtime/worker.hpp"
 #include "server/listen_address.hpp"
 #include "server/listener.hpp"
+#include "turn/turn_server.hpp"
 
 namespace herald {
 namespace asio = boost::asio;
@@ -188,12 +189,26 @@ int run_server(const Config& config) {
   std::unique_ptr<Engine> engine_owner = make_engine(engine_config(config), std::move(executors));
   Engine& engine = *engine_owner;
   state.engine = &engine;
-  state.render_metrics = [&workers, &engine] {
+  std::unique_ptr<turn::TurnServer> turn_server;
+  if (!config.turn_listen.empty()) {
+    try {
+      turn_server = std::make_unique<turn::TurnServer>(config);
+    } catch (const boost::system::system_error& error) {
+      spdlog::error("cannot listen on {} (turn.listen): {}", config.turn_listen, error.code().message());
+      return 1;
+    } catch (const std::exception& error) {
+      spdlog::error("cannot start the TURN server (turn.listen {}): {}", config.turn_listen, error.what());
+      return 1;
+    }
+  }
+  state.render_metrics = [&workers, &engine, &turn_server] {
     std::vector<const MetricsShard*> shards;
     for (const auto& worker : workers) shards.push_back(&worker->metrics());
     std::uint64_t repaired = 0;
     for (const auto& worker : workers) repaired += worker->hub().repaired();
-    return render_metrics(shards, engine, repaired);
+    std::string text = render_metrics(shards, engine, repaired);
+    if (turn_server) text += turn_server->render_metrics();
+    return text;
   };
   for (auto& worker : workers) worker->attach(engine);
 
@@ -220,6 +235,10 @@ int run_server(const Config& config) {
   engine.start();
   for (auto& listener : listeners) listener->start();
   for (auto& worker : workers) worker->start();
+  if (turn_server) {
+    turn_server->start();
+    spdlog::info("STUN/TURN listening on {}", turn_server->description());
+  }
   std::string addresses;
   for (const auto& point : *points)
     addresses += (addresses.empty() ? "" : " and ") + std::string(point.tls ? "https://" : "http://") +
@@ -228,6 +247,7 @@ int run_server(const Config& config) {
                engine.description());
 
   wait_for_signal(config, tls.get());
+  if (turn_server) turn_server->stop();
   shut_down(state, workers, listeners);
   engine.stop();
   for (auto& worker : workers) worker->stop();

@@ -1,5 +1,6 @@
 // Handlers of the request/response endpoints: publish, history (simple polling), presence, health, readiness,
-// metrics and the built-in web pages. Each takes a parsed request and gives the response to send.
+// metrics, ICE servers and the built-in web pages. Each takes a parsed request and gives the response to
+// send.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 
@@ -18,6 +19,8 @@ boost::asio::awaitable<HttpResponse> handle_presence(Worker& worker, const Acces
 HttpResponse handle_health(Worker& worker, const HttpRequest& request);
 HttpResponse handle_ready(Worker& worker, const HttpRequest& request);
 HttpResponse handle_metrics(Worker& worker, const HttpRequest& request);
+// GET /api/ice-servers: herald's STUN/TURN URLs with fresh TURN REST credentials, and the [[ice_server]]s.
+HttpResponse handle_ice_servers(Worker& worker, const Access& access, const HttpRequest& request);
 // A page of web/ (built in) or of http.web_root; nullopt when there is none at that path.
 std::optional<HttpResponse> handle_web_page(Worker& worker, const HttpRequest& request);
 

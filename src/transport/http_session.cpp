@@ -291,6 +291,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
         return handle_ready(worker_, request);
       case Route::metrics:
         return handle_metrics(worker_, request);
+      case Route::ice_servers:
+        return handle_ice_servers(worker_, access_, request);
       case Route::web_page:
         if (auto page = handle_web_page(worker_, request)) return std::move(*page);
         break;

@@ -9,7 +9,7 @@ namespace herald {
 
 bool is_cors_route(Route route) {
   return route == Route::publish || route == Route::history || route == Route::longpoll ||
-         route == Route::presence || route == Route::sse;
+         route == Route::presence || route == Route::sse || route == Route::ice_servers;
 }
 
 std::optional<CorsGrant> cors_grant(const std::vector<std::string>& allowed, std::string_view origin) {

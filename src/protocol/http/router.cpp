@@ -23,6 +23,7 @@ constexpr Entry kRoutes[] = {
     {"/api/sse", false, Route::sse, http::verb::get, false},
     {"/api/ws", false, Route::websocket, http::verb::get, false},
     {"/api/ws/echo", false, Route::websocket_echo, http::verb::get, false},
+    {"/api/ice-servers", false, Route::ice_servers, http::verb::get, true},
     {"/healthz", false, Route::health, http::verb::get, true},
     {"/readyz", false, Route::ready, http::verb::get, true},
     {"/metrics", false, Route::metrics, http::verb::get, true},

@@ -17,6 +17,7 @@ enum class Route {
   health,
   ready,
   metrics,
+  ice_servers,
   web_page,
   not_found
 };

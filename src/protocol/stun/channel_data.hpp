@@ -15,9 +15,18 @@ inline constexpr std::uint16_t kMinChannelNumber = 0x4000;
 inline constexpr std::uint16_t kMaxChannelNumber = 0x4FFF;
 inline constexpr std::size_t kChannelDataHeaderSize = 4;
 
-// Whether a client may bind `number` (RFC 8656 section 12: 0x5000-0xFFFF are reserved).
-constexpr bool is_channel_number(std::uint16_t number) {
-  return number >= kMinChannelNumber && number <= kMaxChannelNumber;
+inline constexpr std::uint16_t kMaxRfc5766ChannelNumber = 0x7FFF;
+
+// Which channel numbers count. RFC 8656 section 12 allows 0x4000-0x4FFF (0x5000-0xFFFF are reserved, so
+// that the first byte tells ChannelData from other protocols multiplexed with it, RFC 7983). RFC 5766, which
+// it replaced, allowed 0x4000-0x7FFF, and clients written for it still choose from that range; a TURN server
+// may accept it on its own port, where nothing but STUN and ChannelData arrives.
+enum class ChannelRange { rfc8656, rfc5766 };
+
+// Whether a client may bind `number`.
+constexpr bool is_channel_number(std::uint16_t number, ChannelRange range = ChannelRange::rfc8656) {
+  std::uint16_t last = range == ChannelRange::rfc8656 ? kMaxChannelNumber : kMaxRfc5766ChannelNumber;
+  return number >= kMinChannelNumber && number <= last;
 }
 
 struct ChannelData {
@@ -27,7 +36,7 @@ struct ChannelData {
 
 enum class ChannelDataError {
   truncated_header,    // fewer than 4 bytes
-  bad_channel_number,  // outside 0x4000-0x4FFF
+  bad_channel_number,  // outside 0x4000-0x4FFF (or 0x7FFF, per the range)
   truncated_data,      // fewer bytes than the length field says
   trailing_bytes,      // more bytes than the data and its padding
 };
@@ -36,11 +45,13 @@ std::string_view describe(ChannelDataError error);
 
 // Decodes one whole ChannelData message: a UDP datagram (with or without padding) or a frame cut by
 // next_stream_frame (with padding).
-std::variant<ChannelData, ChannelDataError> decode_channel_data(std::string_view bytes);
+std::variant<ChannelData, ChannelDataError> decode_channel_data(std::string_view bytes,
+                                                                ChannelRange range = ChannelRange::rfc8656);
 
 // The message's bytes; `padded` (for TCP and TLS) adds zeros up to a multiple of 4. Throws
-// std::invalid_argument for a channel outside 0x4000-0x4FFF or data over 65535 bytes (the caller's
-// values: a UDP datagram never has more).
-std::string encode_channel_data(std::uint16_t channel, std::string_view data, bool padded);
+// std::invalid_argument for a channel outside the range or data over 65535 bytes (the caller's values: a UDP
+// datagram never has more).
+std::string encode_channel_data(std::uint16_t channel, std::string_view data, bool padded,
+                                ChannelRange range = ChannelRange::rfc8656);
 
 }  // namespace herald::stun

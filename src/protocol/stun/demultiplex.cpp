@@ -3,15 +3,15 @@
 
 namespace herald::stun {
 
-PacketKind classify_first_byte(std::uint8_t first) {
+PacketKind classify_first_byte(std::uint8_t first, ChannelRange range) {
   if (first <= 3) return PacketKind::stun;
-  if (first >= 64 && first <= 79) return PacketKind::channel_data;
+  if (first >= 64 && first <= (range == ChannelRange::rfc8656 ? 79 : 127)) return PacketKind::channel_data;
   return PacketKind::other;
 }
 
-PacketKind classify_packet(std::string_view bytes) {
+PacketKind classify_packet(std::string_view bytes, ChannelRange range) {
   if (bytes.empty()) return PacketKind::other;
-  return classify_first_byte(static_cast<std::uint8_t>(bytes[0]));
+  return classify_first_byte(static_cast<std::uint8_t>(bytes[0]), range);
 }
 
 }  // namespace herald::stun

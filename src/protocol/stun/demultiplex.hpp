@@ -6,13 +6,16 @@
 #include <cstdint>
 #include <string_view>
 
+#include "protocol/stun/channel_data.hpp"
+
 namespace herald::stun {
 
 enum class PacketKind { stun, channel_data, other };
 
-PacketKind classify_first_byte(std::uint8_t first);
+// With ChannelRange::rfc5766, 64-127 is ChannelData.
+PacketKind classify_first_byte(std::uint8_t first, ChannelRange range = ChannelRange::rfc8656);
 
 // The kind of a datagram or of the next frame of a stream; `other` when empty.
-PacketKind classify_packet(std::string_view bytes);
+PacketKind classify_packet(std::string_view bytes, ChannelRange range = ChannelRange::rfc8656);
 
 }  // namespace herald::stun

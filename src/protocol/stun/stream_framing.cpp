@@ -22,9 +22,10 @@ StreamFrame stun_frame(std::string_view buffer) {
   return {FrameStatus::complete, PacketKind::stun, total};
 }
 
-StreamFrame channel_data_frame(std::string_view buffer) {
+StreamFrame channel_data_frame(std::string_view buffer, ChannelRange range) {
   if (buffer.size() < kChannelDataHeaderSize) return {FrameStatus::need_more, PacketKind::channel_data, 0};
-  if (!is_channel_number(read_u16(buffer.data()))) return {FrameStatus::invalid, PacketKind::channel_data, 0};
+  if (!is_channel_number(read_u16(buffer.data()), range))
+    return {FrameStatus::invalid, PacketKind::channel_data, 0};
   std::size_t total = kChannelDataHeaderSize + padded_size(read_u16(buffer.data() + 2));
   if (buffer.size() < total) return {FrameStatus::need_more, PacketKind::channel_data, 0};
   return {FrameStatus::complete, PacketKind::channel_data, total};
@@ -32,13 +33,13 @@ StreamFrame channel_data_frame(std::string_view buffer) {
 
 }  // namespace
 
-StreamFrame next_stream_frame(std::string_view buffer) {
+StreamFrame next_stream_frame(std::string_view buffer, ChannelRange range) {
   if (buffer.empty()) return {FrameStatus::need_more, PacketKind::other, 0};
-  switch (classify_packet(buffer)) {
+  switch (classify_packet(buffer, range)) {
     case PacketKind::stun:
       return stun_frame(buffer);
     case PacketKind::channel_data:
-      return channel_data_frame(buffer);
+      return channel_data_frame(buffer, range);
     case PacketKind::other:
       break;
   }

@@ -26,6 +26,7 @@ struct StreamFrame {
 // or bytes that cannot start a frame (a first byte of neither kind, a STUN length that is not a multiple
 // of 4 or a wrong magic cookie, a channel number outside 0x4000-0x4FFF). The frame's content is not
 // checked: decode_message or decode_channel_data does that.
-StreamFrame next_stream_frame(std::string_view buffer);
+// `range` says which channel numbers (and so first bytes) are ChannelData.
+StreamFrame next_stream_frame(std::string_view buffer, ChannelRange range = ChannelRange::rfc8656);
 
 }  // namespace herald::stun

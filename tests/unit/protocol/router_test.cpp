@@ -18,6 +18,7 @@ TEST(Router, Endpoints) {
   EXPECT_EQ(match_route("/healthz", verb::get).route, Route::health);
   EXPECT_EQ(match_route("/readyz", verb::get).route, Route::ready);
   EXPECT_EQ(match_route("/metrics", verb::get).route, Route::metrics);
+  EXPECT_EQ(match_route("/api/ice-servers", verb::get).route, Route::ice_servers);
   EXPECT_EQ(match_route("/", verb::get).route, Route::web_page);
   EXPECT_EQ(match_route("/demo.js", verb::get).route, Route::web_page);
   EXPECT_EQ(match_route("/api/nope", verb::get).route, Route::not_found);

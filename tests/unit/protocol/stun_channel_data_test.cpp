@@ -66,7 +66,7 @@ TEST(StunChannelData, MalformedMessages) {
   EXPECT_EQ(error_of(hex("40 00 00 05 68 65 6c 6c")), ChannelDataError::truncated_data);
   EXPECT_EQ(error_of(hex("40 00 00 05 68 65 6c 6c 6f 00 00 00 00")), ChannelDataError::trailing_bytes);
   EXPECT_EQ(error_of(hex("40 00 00 00 00")), ChannelDataError::trailing_bytes);
-  EXPECT_EQ(describe(ChannelDataError::bad_channel_number), "channel number outside 0x4000-0x4FFF");
+  EXPECT_EQ(describe(ChannelDataError::bad_channel_number), "channel number outside the channel range");
 }
 
 TEST(StunChannelData, EncodingRefusesWhatTheCallerMustNotSend) {
@@ -81,6 +81,10 @@ TEST(StunChannelData, ChannelRange) {
   EXPECT_TRUE(is_channel_number(0x4000));
   EXPECT_TRUE(is_channel_number(0x4fff));
   EXPECT_FALSE(is_channel_number(0x5000));
+  EXPECT_TRUE(is_channel_number(0x5000, ChannelRange::rfc5766));  // RFC 5766's range
+  EXPECT_TRUE(is_channel_number(0x7fff, ChannelRange::rfc5766));
+  EXPECT_FALSE(is_channel_number(0x8000, ChannelRange::rfc5766));
+  EXPECT_FALSE(is_channel_number(0x3fff, ChannelRange::rfc5766));
 }
 
 TEST(StunDemultiplex, FirstByteRanges) {
@@ -93,6 +97,9 @@ TEST(StunDemultiplex, FirstByteRanges) {
   EXPECT_EQ(classify_first_byte(0x4f), PacketKind::channel_data);
   EXPECT_EQ(classify_first_byte(0x50), PacketKind::other);
   EXPECT_EQ(classify_first_byte(0x80), PacketKind::other);  // RTP
+  EXPECT_EQ(classify_first_byte(0x50, ChannelRange::rfc5766), PacketKind::channel_data);
+  EXPECT_EQ(classify_first_byte(0x7f, ChannelRange::rfc5766), PacketKind::channel_data);
+  EXPECT_EQ(classify_first_byte(0x80, ChannelRange::rfc5766), PacketKind::other);
   EXPECT_EQ(classify_packet(stun_message("u")), PacketKind::stun);
   EXPECT_EQ(classify_packet(encode_channel_data(0x4000, "x", false)), PacketKind::channel_data);
   EXPECT_EQ(classify_packet(""), PacketKind::other);
@@ -144,7 +151,13 @@ TEST(StunStreamFraming, ChannelDataOverTcpCountsItsPadding) {
 TEST(StunStreamFraming, InvalidStreams) {
   EXPECT_EQ(next_stream_frame("POST / HTTP/1.1\r\n").status, FrameStatus::invalid);
   EXPECT_EQ(next_stream_frame(hex("16 03 01 00")).status, FrameStatus::invalid);  // TLS on a plain port
-  EXPECT_EQ(next_stream_frame(hex("50 00 00 04")).status, FrameStatus::invalid);  // reserved channel
+  EXPECT_EQ(next_stream_frame(hex("50 00 00 04")).status, FrameStatus::invalid);
+  EXPECT_EQ(next_stream_frame(hex("50 00 00 04 61 62 63 64"), ChannelRange::rfc5766).length, 8u);
+  EXPECT_EQ(
+      std::get<ChannelData>(decode_channel_data(hex("6d 85 00 01 61 00 00 00"), ChannelRange::rfc5766)).data,
+      "a");
+  EXPECT_EQ(std::get<ChannelDataError>(decode_channel_data(hex("6d 85 00 01 61 00 00 00"))),
+            ChannelDataError::bad_channel_number);                                // reserved channel
   EXPECT_EQ(next_stream_frame(hex("00 01 00 05")).status, FrameStatus::invalid);  // length not multiple of 4
   std::string bad_cookie = stun_message("alice");
   bad_cookie[5] = 0;

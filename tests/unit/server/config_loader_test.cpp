@@ -573,7 +573,8 @@ TEST_F(ConfigLoaderTest, PerAddressLimitsAndTrustedProxies) {
   EXPECT_DOUBLE_EQ(config.command_rate_per_ip.per_second, 0) << "off unless set";
   EXPECT_EQ(config.command_burst_per_ip, 40u);
   EXPECT_EQ(config.ipv6_prefix, 56u);
-  EXPECT_DOUBLE_EQ(load_config("", {{"limits.command_rate_per_ip", "0.5"}}).command_rate_per_ip.per_second, 0.5);
+  EXPECT_DOUBLE_EQ(load_config("", {{"limits.command_rate_per_ip", "0.5"}}).command_rate_per_ip.per_second,
+                   0.5);
 
   auto error_of = [](const std::string& text) -> std::string {
     try {
@@ -583,13 +584,64 @@ TEST_F(ConfigLoaderTest, PerAddressLimitsAndTrustedProxies) {
     }
     return "no error";
   };
-  EXPECT_NE(error_of("[limits]\npublish_rate_per_ip = -1\n").find("limits.publish_rate_per_ip"), std::string::npos);
+  EXPECT_NE(error_of("[limits]\npublish_rate_per_ip = -1\n").find("limits.publish_rate_per_ip"),
+            std::string::npos);
   EXPECT_NE(error_of("[limits]\npublish_rate_per_ip = \"fast\"\n").find("non-negative number"),
             std::string::npos);
   EXPECT_NE(error_of("[limits]\nipv6_prefix = 0\n").find("limits.ipv6_prefix"), std::string::npos);
   EXPECT_NE(error_of("[http]\ntrusted_proxies = [\"10.0.0.0/33\"]\n").find("not an IP address or CIDR"),
             std::string::npos);
   EXPECT_EQ(error_of("[http]\ntrusted_proxies = [\"192.168.0.0/16\"]\n"), "no error");
+}
+
+TEST_F(ConfigLoaderTest, TurnSettingsAndIceServers) {
+  Config config = load_config_text(
+      "[turn]\nlisten = \"127.0.0.1:3478\"\nsecret = \"s\"\nrelay_ports = \"50000-50010\"\n"
+      "allow_peers = [\"127.0.0.0/8\"]\nmax_allocations_per_user = 3\nbandwidth_per_allocation = 0\n"
+      "[[ice_server]]\nurls = [\"turn:turn.example.test:3478\"]\nsecret = \"fleet\"\n"
+      "[[ice_server]]\nurls = [\"stun:stun.example.test\"]\n",
+      "turn.toml");
+  EXPECT_EQ(config.turn_listen, "127.0.0.1:3478");
+  EXPECT_EQ(config.turn_relay_ports, "50000-50010");
+  EXPECT_EQ(config.turn_allow_peers, (std::vector<std::string>{"127.0.0.0/8"}));
+  EXPECT_EQ(config.turn_max_allocations_per_user, 3u);
+  EXPECT_EQ(config.turn_bandwidth_per_allocation, 0u);
+  ASSERT_EQ(config.ice_servers.size(), 2u);
+  EXPECT_EQ(config.ice_servers[0].secret, "fleet");
+  EXPECT_EQ(config.ice_servers[1].urls, (std::vector<std::string>{"stun:stun.example.test"}));
+  EXPECT_EQ(load_config("", {{"turn.listen", "[::1]:3478"}, {"turn.secret", "s"}}).turn_listen, "[::1]:3478");
+
+  auto problem = [](const std::string& text) -> std::string {
+    try {
+      load_config_text(text, "bad.toml");
+    } catch (const ConfigError& error) {
+      return error.key() + ": " + error.problem();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(problem("[turn]\nsecret = \"s\"\n"), "no error");  // off without listen
+  EXPECT_NE(problem("[turn]\nlisten = \"127.0.0.1:3478\"\n").find("turn.secret"), std::string::npos);
+  EXPECT_NE(problem("[turn]\nlisten = \"127.0.0.1:0\"\nsecret = \"s\"\n").find("turn.listen"),
+            std::string::npos);
+  EXPECT_NE(problem("[turn]\nlisten = \"0.0.0.0:3478\"\nsecret = \"s\"\n").find("turn.relay_address"),
+            std::string::npos);
+  EXPECT_NE(problem("[turn]\nlisten = \"0.0.0.0:3478\"\nsecret = \"s\"\nrelay_address = \"10.0.0.1\"\n")
+                .find("turn.public_host"),
+            std::string::npos);
+  EXPECT_NE(problem("[turn]\nlisten = \"127.0.0.1:3478\"\nsecret = \"s\"\nrelay_ports = \"9-1\"\n")
+                .find("turn.relay_ports"),
+            std::string::npos);
+  EXPECT_NE(problem("[turn]\nlisten = \"127.0.0.1:3478\"\nsecret = \"s\"\nallow_peers = [\"x\"]\n")
+                .find("turn.allow_peers"),
+            std::string::npos);
+  EXPECT_NE(problem("[[ice_server]]\nusername = \"u\"\n").find("needs urls"), std::string::npos);
+  EXPECT_NE(problem("[[ice_server]]\nurls = [\"http://x\"]\n").find("not a stun:"), std::string::npos);
+  EXPECT_NE(problem("[[ice_server]]\nurls = [\"turn:x\"]\nsecret = \"s\"\nusername = \"u\"\n").find("either"),
+            std::string::npos);
+  EXPECT_NE(problem("[[ice_server]]\nurls = [\"turn:x\"]\nusername = \"u\"\n").find("go together"),
+            std::string::npos);
+  EXPECT_NE(problem("[[ice_server]]\nurls = [\"turn:x\"]\npasword = \"u\"\n").find("unknown setting"),
+            std::string::npos);
 }
 
 }  // namespace
