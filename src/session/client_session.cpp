@@ -95,7 +95,7 @@ void ClientSession::subscribe(Command& command) {
   ChannelFeed& started = *feed;
   subscriptions_.push_back(Subscription{std::move(feed), command.id,
                                         std::get<SubscriberSeat>(std::move(seat)), present,
-                                        command.presence_events});
+                                        command.presence_events, nullptr});
   started.start(std::move(command.since));
 }
 
