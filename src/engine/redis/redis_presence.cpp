@@ -213,7 +213,12 @@ void RedisEngine::on_presence_frame(const Topic& topic, std::string_view channel
 // whether the previous one answered or not, so a slow Redis does not stretch the time between them.
 void RedisEngine::schedule_refresh() {
   refresh();
-  liveness_timer_->expires_after(config_.redis.node_refresh_interval);
+  // Until the node is registered (Redis not reached yet at start), it tries again soon: a node that
+  // dies before its first refresh could not be cleaned up.
+  constexpr std::chrono::milliseconds kFirstRefreshRetry{100};
+  liveness_timer_->expires_after(refreshed_once_
+                                     ? config_.redis.node_refresh_interval
+                                     : std::min(kFirstRefreshRetry, config_.redis.node_refresh_interval));
   liveness_timer_->async_wait([this](const boost::system::error_code& error) {
     if (!error && started_) schedule_refresh();
   });
