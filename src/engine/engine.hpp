@@ -120,6 +120,9 @@ class Engine {
   virtual void start() = 0;
   // Ends background work (timers, connections); operations already started may still complete.
   virtual void stop() = 0;
+  // The last work stop() started (an engine over the network removing this node's presence) is done:
+  // the server keeps the workers running until then, for a bounded time.
+  virtual bool finished() const { return true; }
 
   virtual void publish(WorkerId from, PublishRequest request, PublishCompletion done) = 0;
   virtual void history(WorkerId from, HistoryRequest request, HistoryCompletion done) = 0;

@@ -33,6 +33,11 @@ struct RedisConfig {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{2000};
   std::chrono::milliseconds position_check_interval{2000};  // see Engine::position_check_interval
+  // Presence across nodes (docs/scaling.md): each node refreshes its liveness key this often, with this
+  // TTL, and looks for dead nodes at each refresh. A node that dies is out of presence within
+  // node_ttl + node_refresh_interval.
+  std::chrono::milliseconds node_refresh_interval{2000};
+  std::chrono::milliseconds node_ttl{6000};
 };
 
 struct EngineConfig {

@@ -552,10 +552,6 @@ void validate(const Config& config, const Origins& origins) {
   check(is_engine_type(config.engine_type), "engine.type",
         "unknown engine " + quoted(config.engine_type) + " (known: memory, redis)");
   if (config.engine_type == "redis") validate_redis(config, check);
-  for (const auto& space : config.namespaces)
-    check(!space.presence || config.engine_type == "memory", "namespace.presence",
-          "namespace " + quoted(space.prefix) +
-              ": presence is kept by the memory engine only (engine.type = \"" + config.engine_type + "\")");
   validate_auth(config, check);
   validate_tls(config, check);
   for (const auto& proxy : config.trusted_proxies)

@@ -141,6 +141,10 @@ void wait_for_signal(const Config& config, TlsContextHolder* tls) {
 // after the last one. A look is one atomic load, so looking often costs nothing measurable.
 constexpr auto kShutdownPoll = std::chrono::milliseconds(1);
 
+// How long the workers keep running after the engine was told to stop, at most (its commands time out
+// sooner: engine.command_timeout).
+constexpr auto kEngineFarewell = std::chrono::seconds(5);
+
 // Stops accepting, ends every connection cleanly and waits (up to the deadline) until they are gone.
 void shut_down(ServerState& state, std::vector<std::unique_ptr<Worker>>& workers,
                std::vector<std::unique_ptr<Listener>>& listeners) {
@@ -250,6 +254,11 @@ int run_server(const Config& config) {
   if (turn_server) turn_server->stop();
   shut_down(state, workers, listeners);
   engine.stop();
+  // The engine's farewell (the Redis engine removing this node's presence) runs on the workers: they
+  // run until it is done, or for kEngineFarewell at most.
+  auto farewell_deadline = std::chrono::steady_clock::now() + kEngineFarewell;
+  while (!engine.finished() && std::chrono::steady_clock::now() < farewell_deadline)
+    std::this_thread::sleep_for(kShutdownPoll);
   for (auto& worker : workers) worker->stop();
   for (auto& worker : workers) worker->join();
   spdlog::info("stopped");

@@ -1,14 +1,13 @@
 // Presence over WebSocket (memory engine): who is subscribed to a channel of a namespace with
 // `presence = true`, join/leave pushes for subscribers that ask for them, the `presence` op, client info
-// from the token or the client (bounded), unguessable ids, and the errors for a channel without presence
-// and for the Redis engine.
+// from the token or the client (bounded), unguessable ids, and the errors for a channel without presence.
+// presence-redis.test.mjs checks presence on the Redis engine, across nodes.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { test, describe, before, after } from './lib/harness.mjs';
-import { startServer, HERALD_BIN } from './lib/server.mjs';
+import { startServer } from './lib/server.mjs';
 import { wsConnect, assertWsError } from './lib/ws-client.mjs';
 import { uniqueChannel } from './lib/util.mjs';
 
@@ -63,13 +62,5 @@ describe('presence', () => {
     assertWsError(await ws.command({ op: 'subscribe', channel: uniqueChannel('room:'), presence: 'yes' }), 'invalid_field');
     assert.equal((await ws.command({ op: 'ping' })).ok, true, 'the connection stays');
     await ws.closeAndWait();
-  });
-
-  test('the Redis engine refuses a namespace with presence at start', () => {
-    const config = path.join(dir, 'redis.toml');
-    fs.writeFileSync(config, ['[engine]', 'type = "redis"', '[[namespace]]', 'prefix = "room:"', 'presence = true'].join('\n'));
-    const run = spawnSync(HERALD_BIN, ['serve', '--config', config, '--listen', '127.0.0.1:0'], { encoding: 'utf8', timeout: 10_000 });
-    assert.equal(run.status, 2, run.stderr);
-    assert.match(run.stderr, /namespace\.presence/);
   });
 });

@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "engine/new_epoch.hpp"
+#include "engine/redis/presence_codec.hpp"
 #include "engine/redis/redis_scripts.hpp"
 
 namespace herald {
@@ -98,6 +99,8 @@ RedisEngine::RedisEngine(std::vector<asio::any_io_executor> executors, const Eng
     workers_[i].random.seed(seed());
     all_workers_ |= std::uint64_t{1} << i;
   }
+  liveness_timer_ = std::make_unique<asio::steady_timer>(executors_[kSubscriberWorker]);
+  for (int i = 0; i < 2; ++i) node_base_ += new_epoch(workers_[kSubscriberWorker].random);
 }
 
 std::vector<redis::Endpoint> RedisEngine::seeds() const {
@@ -121,18 +124,6 @@ std::string RedisEngine::description() const {
   return "redis engine at " + where + " (key prefix \"" + config_.redis.prefix + "\")";
 }
 
-template <typename Function>
-void RedisEngine::run_on(WorkerId worker, Function&& function) {
-  asio::post(executors_[worker], std::forward<Function>(function));
-}
-
-template <typename Outcome>
-void RedisEngine::complete_on(WorkerId worker, Completion<Outcome> done, Outcome outcome) {
-  run_on(worker, [done = std::move(done), outcome = std::move(outcome)]() mutable {
-    std::move(done)(std::move(outcome));
-  });
-}
-
 void RedisEngine::write_metrics(std::string& out) const {
   std::vector<const prometheus::Histogram*> durations;
   std::uint64_t failures = subscriber_failures_.load(std::memory_order_relaxed);
@@ -145,6 +136,12 @@ void RedisEngine::write_metrics(std::string& out) const {
   prometheus::header(out, "herald_engine_reconnects_total", "counter",
                      "Connections to Redis lost or not made (each is made again).");
   out += "herald_engine_reconnects_total " + std::to_string(failures) + "\n";
+  prometheus::header(out, "herald_presence_dead_nodes_total", "counter",
+                     "Dead herald nodes whose presence entries this node removed.");
+  out += "herald_presence_dead_nodes_total " + std::to_string(dead_nodes_cleaned_.load()) + "\n";
+  prometheus::header(out, "herald_presence_dead_entries_total", "counter",
+                     "Presence entries of dead herald nodes this node removed (each with a leave event).");
+  out += "herald_presence_dead_entries_total " + std::to_string(dead_entries_removed_.load()) + "\n";
 }
 
 void RedisEngine::attach(WorkerId worker, EngineEvents& events) { workers_.at(worker).events = &events; }
@@ -156,16 +153,20 @@ void RedisEngine::start() {
     started_ = true;
     if (!workers_[kSubscriberWorker].router->cluster())
       subscriber_for(workers_[kSubscriberWorker].router->node_of(""));
+    schedule_refresh();
   });
 }
 
+// Each worker says farewell (its presence removed, redis_presence.cpp) and then stops its router.
 void RedisEngine::stop() {
-  for (WorkerId worker = 0; worker < workers_.size(); ++worker)
-    run_on(worker, [this, worker] { workers_[worker].router->stop(); });
+  farewells_left_.store(static_cast<unsigned>(workers_.size()), std::memory_order_release);
   run_on(kSubscriberWorker, [this] {
     started_ = false;
+    liveness_timer_->cancel();
     for (auto& [node, subscriber] : subscribers_) subscriber->stop();
   });
+  for (WorkerId worker = 0; worker < workers_.size(); ++worker)
+    run_on(worker, [this, worker] { farewell(worker); });
 }
 
 redis::Subscriber& RedisEngine::subscriber_for(const std::string& node) {
@@ -329,18 +330,6 @@ void RedisEngine::subscribe_topic(const std::string& channel, Topic& topic) {
   subscriber_for(topic.node).subscribe(name);
 }
 
-namespace {
-constexpr const char* kNoPresence = "the redis engine does not keep presence";
-}  // namespace
-
-void RedisEngine::join(WorkerId from, std::string, PresenceClient, PresenceCompletion done) {
-  complete_on(from, std::move(done), PresenceOutcome{EngineStatus::rejected, kNoPresence, {}});
-}
-
-void RedisEngine::presence(WorkerId from, std::string, PresenceCompletion done) {
-  complete_on(from, std::move(done), PresenceOutcome{EngineStatus::rejected, kNoPresence, {}});
-}
-
 void RedisEngine::unwatch(WorkerId worker, std::string channel) {
   run_on(kSubscriberWorker,
          [this, worker, channel = std::move(channel)] { unwatch_on_subscriber(worker, channel); });
@@ -381,6 +370,7 @@ void RedisEngine::on_message(redis::Subscriber&, const std::string& topic_name, 
   std::string_view channel = redis::channel_of_topic(config_.redis.prefix, topic_name);
   auto it = topics_.find(std::string(channel));
   if (it == topics_.end() || it->second.watchers == 0) return;
+  if (redis::is_presence_frame(payload)) return on_presence_frame(it->second, channel, payload);
   MessagePtr message = message_of_payload(channel, payload);
   if (!message) {
     spdlog::warn("redis: a malformed message on {}; the position checks read it from history", topic_name);

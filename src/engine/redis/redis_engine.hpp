@@ -6,10 +6,15 @@
 // watch; a message arriving there is decoded once and handed to every watching worker. Redis pub/sub may lose
 // messages (a dropped connection): the stream is the truth, and the hubs' position checks and the
 // position-check events after a reconnect make feeds read back whatever they missed.
+// Presence lives in Redis too, shared by every node; each node keeps its liveness key fresh and removes
+// the entries of nodes that died (redis_presence.cpp).
 // docs/scaling.md describes deployments; redis_scripts.hpp the keys.
 #pragma once
 #include <atomic>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -38,11 +43,11 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
   void unwatch(WorkerId worker, std::string channel) override;
-  // Presence is not shared through Redis yet: these complete `rejected` (and the configuration refuses
-  // namespaces with presence on this engine, so clients never meet it).
   void join(WorkerId from, std::string channel, PresenceClient client, PresenceCompletion done) override;
-  void leave(WorkerId, std::string, std::string) override {}
+  void leave(WorkerId from, std::string channel, std::string client_id) override;
   void presence(WorkerId from, std::string channel, PresenceCompletion done) override;
+  // stop() has removed this node's presence (every worker's last commands answered or failed).
+  bool finished() const override { return farewells_left_.load(std::memory_order_acquire) == 0; }
   std::chrono::milliseconds position_check_interval() const override {
     return config_.redis.position_check_interval;
   }
@@ -70,10 +75,20 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
     bool resubscribing = false;  // the subscription was lost with the connection: check positions once back
     std::vector<Waiting> waiting;
   };
+  using Entries = std::unordered_map<std::string, PresenceClient>;  // by client id
   struct Worker {
     std::unique_ptr<redis::Router> router;
     EngineEvents* events = nullptr;
     std::mt19937_64 random;  // for new epochs
+    // The presence entries of this worker's clients, by channel: what the node adds again when Redis
+    // forgot them, and removes when it stops.
+    std::unordered_map<std::string, Entries> present;
+    // Leaves that failed (Redis unreachable): sent again at the next refresh, or the entry would stay.
+    std::vector<std::pair<std::string, std::string>> leaves_owed;  // channel, client id
+    bool resync_wanted = false;        // a presence command failed: add the entries again at the next refresh
+    std::size_t presence_pending = 0;  // presence commands sent and not answered yet
+    bool stopping = false;
+    bool stopped = false;
   };
 
   // Subscriber::Events, on the subscriber's thread.
@@ -92,6 +107,27 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   void on_router_change(WorkerId worker);
   void update_readiness();
   void lost_subscription(const std::string& channel, Topic& topic, const std::string& reason);
+
+  // Presence (redis_presence.cpp). The node's id, current generation included.
+  std::string node_id() const;
+  // Counts a presence command of `worker` until `done` ran (stop() waits for them).
+  Completion<redis::Result> tracked(WorkerId worker, Completion<redis::Result> done);
+  void presence_command(WorkerId worker, const std::string& key, std::vector<std::string> args,
+                        Completion<redis::Result> done);
+  // Records the channel under the node's id, then writes the entry.
+  void add_entry(WorkerId worker, const std::string& channel, const PresenceClient& client,
+                 Completion<redis::Result> done);
+  void remove_entry(WorkerId worker, const std::string& channel, const std::string& client_id);
+  // Sends again the leaves that failed and (all: every entry; else when a command failed) the entries.
+  void resync(WorkerId worker, bool all);
+  void schedule_refresh();
+  void refresh();
+  void on_refreshed(bool existed);
+  void sweep();
+  void clean_up_node(const std::string& node, std::function<void()> done);
+  void on_presence_frame(const Topic& topic, std::string_view channel, std::string_view payload);
+  void farewell(WorkerId worker);
+  void end_farewell(WorkerId worker);
 
   void watch_on_subscriber(WorkerId worker, std::string channel, WatchCompletion done);
   void unwatch_on_subscriber(WorkerId worker, const std::string& channel);
@@ -120,6 +156,35 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   std::uint64_t all_workers_ = 0;
   std::atomic<std::size_t> watched_{0};
   std::atomic<std::uint64_t> subscriber_failures_{0};  // pub/sub connections lost (read by metrics)
+
+  // Presence across nodes. The id is random per process; its generation grows whenever Redis forgot the
+  // node (its liveness key was gone at a refresh), so that entries written before cannot be taken for
+  // ones written after, by nodes cleaning up the old id.
+  std::string node_base_;
+  std::atomic<std::uint64_t> node_generation_{0};
+  // On the subscriber's worker: the liveness refresh and dead-node sweep.
+  std::unique_ptr<boost::asio::steady_timer> liveness_timer_;
+  bool refreshed_once_ = false;  // the current id's liveness key has been set
+  // Every entry is written again once the node is registered: at the first registration (entries written
+  // before it may have been lost unnoticed), and after Redis forgot the node.
+  bool resync_all_ = true;
+  bool sweeping_ = false;
+  std::atomic<unsigned> farewells_left_{0};
+  std::atomic<std::uint64_t> dead_nodes_cleaned_{0};  // for metrics
+  std::atomic<std::uint64_t> dead_entries_removed_{0};
 };
+
+// Shared by redis_engine.cpp and redis_presence.cpp.
+template <typename Function>
+void RedisEngine::run_on(WorkerId worker, Function&& function) {
+  boost::asio::post(executors_[worker], std::forward<Function>(function));
+}
+
+template <typename Outcome>
+void RedisEngine::complete_on(WorkerId worker, Completion<Outcome> done, Outcome outcome) {
+  run_on(worker, [done = std::move(done), outcome = std::move(outcome)]() mutable {
+    std::move(done)(std::move(outcome));
+  });
+}
 
 }  // namespace herald

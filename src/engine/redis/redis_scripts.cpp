@@ -110,6 +110,67 @@ if limit == 0 then return {epoch, top, from, gap, {}} end
 return {epoch, top, from, gap, redis.call('XRANGE', stream, string.format('%d-0', from + 1), '+', 'COUNT', limit)}
 )lua";
 
+// The presence scripts share nothing with the channel scripts: they touch only the presence keys.
+constexpr std::string_view kPresenceCommon = R"lua(
+local function user_and_info(user, info) return string.format('%d', #user) .. '\n' .. user .. info end
+local function after_node(entry)
+  local first = string.find(entry, '\n', 1, true)
+  local second = string.find(entry, '\n', first + 1, true)
+  return string.sub(entry, first + 1, second - 1), string.sub(entry, second + 1)
+end
+local function forget(hash, counter, id, entry, topic)
+  redis.call('HDEL', hash, id)
+  if redis.call('HLEN', hash) == 0 then redis.call('DEL', counter) end
+  local _, rest = after_node(entry)
+  redis.call('SPUBLISH', topic, '!p\nl\n' .. id .. '\n' .. rest)
+end
+)lua";
+
+constexpr std::string_view kJoinBody = R"lua(
+local hash, counter = KEYS[1], KEYS[2]
+local id, node, user, info, topic = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local old = redis.call('HGET', hash, id)
+local order
+if old then
+  order = string.sub(old, 1, string.find(old, '\n', 1, true) - 1)
+else
+  order = string.format('%d', redis.call('INCR', counter))
+end
+redis.call('HSET', hash, id, order .. '\n' .. node .. '\n' .. user_and_info(user, info))
+local added = 0
+if not old then
+  added = 1
+  redis.call('SPUBLISH', topic, '!p\nj\n' .. id .. '\n' .. user_and_info(user, info))
+end
+return {added, redis.call('HGETALL', hash)}
+)lua";
+
+constexpr std::string_view kLeaveBody = R"lua(
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then return 0 end
+forget(KEYS[1], KEYS[2], ARGV[1], old, ARGV[2])
+return 1
+)lua";
+
+constexpr std::string_view kEvictBody = R"lua(
+local all = redis.call('HGETALL', KEYS[1])
+local removed = 0
+for i = 1, #all, 2 do
+  local node = after_node(all[i + 1])
+  if node == ARGV[1] then
+    forget(KEYS[1], KEYS[2], all[i], all[i + 1], ARGV[2])
+    removed = removed + 1
+  end
+end
+return removed
+)lua";
+
+constexpr std::string_view kRefreshBody = R"lua(
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+return existed
+)lua";
+
 std::string hex_sha1(std::string_view text) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
@@ -124,8 +185,8 @@ std::string hex_sha1(std::string_view text) {
   return hex;
 }
 
-Script make_script(std::string_view body) {
-  std::string source = std::string(kCommon) + std::string(body);
+Script make_script(std::string_view body, std::string_view common = kCommon) {
+  std::string source = std::string(common) + std::string(body);
   std::string sha1 = hex_sha1(source);
   return Script{std::move(source), std::move(sha1)};
 }
@@ -142,10 +203,37 @@ const Script& history_script() {
   return script;
 }
 
+const Script& join_script() {
+  static const Script script = make_script(kJoinBody, kPresenceCommon);
+  return script;
+}
+
+const Script& leave_script() {
+  static const Script script = make_script(kLeaveBody, kPresenceCommon);
+  return script;
+}
+
+const Script& evict_script() {
+  static const Script script = make_script(kEvictBody, kPresenceCommon);
+  return script;
+}
+
+const Script& refresh_script() {
+  static const Script script = make_script(kRefreshBody, "");
+  return script;
+}
+
 ChannelKeys keys_of(std::string_view prefix, std::string_view channel) {
   std::string tagged = std::string(prefix) + ":{" + std::string(channel) + "}";
-  return ChannelKeys{tagged + ":m", tagged + ":s", tagged, tagged + ":i:"};
+  return ChannelKeys{tagged + ":m", tagged + ":s", tagged, tagged + ":i:", tagged + ":p", tagged + ":q"};
 }
+
+NodeKeys node_keys_of(std::string_view prefix, std::string_view node) {
+  std::string tagged = std::string(prefix) + ":{node:" + std::string(node) + "}";
+  return NodeKeys{tagged + ":a", tagged + ":c"};
+}
+
+std::string nodes_key(std::string_view prefix) { return std::string(prefix) + ":nodes"; }
 
 std::string_view channel_of_topic(std::string_view prefix, std::string_view topic) {
   if (topic.size() < prefix.size() + 3 || topic.substr(0, prefix.size()) != prefix) return {};

@@ -41,7 +41,7 @@ struct MemoryEngineKind {
 // other's channels.
 struct RedisEngineKind {
   static constexpr bool kBoundsChannels = false;
-  static constexpr bool kKeepsPresence = false;  // not shared through Redis yet
+  static constexpr bool kKeepsPresence = true;
   static bool available() { return testing::RedisTestServer::get() != nullptr; }
   static EngineConfig config(const ChannelLimits& limits) {
     static int made = 0;

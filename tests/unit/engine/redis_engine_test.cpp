@@ -1,5 +1,7 @@
 // The Redis engine beyond the engine contract, on the test program's redis-server: readiness follows the
-// command connection of every worker, not only the first one's.
+// command connection of every worker, not only the first one's; presence shared by nodes (engines on one
+// key prefix), a dead node's clients taken out, a clean stop leaving, and presence written again when
+// Redis forgot it.
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -94,6 +96,110 @@ TEST(RedisEngine, IsNotReadyWhileAnyWorkerCannotReachRedis) {
   for (int round = 0; round < 200 && !workers.engine->ready(); ++round) workers.drain();
   EXPECT_TRUE(workers.engine->ready());
   EXPECT_EQ(workers.publish(1, "ready").status, EngineStatus::ok);
+}
+
+// Two nodes on one prefix, with short liveness intervals so that a dead node is noticed quickly.
+testing::EngineMaker presence_node(const std::string& prefix) {
+  return [prefix](std::vector<asio::any_io_executor> executors) {
+    EngineConfig config{"redis", {}, {}};
+    config.redis.url = RedisTestServer::get()->url();
+    config.redis.prefix = prefix;
+    config.redis.node_refresh_interval = std::chrono::milliseconds(100);
+    config.redis.node_ttl = std::chrono::milliseconds(300);
+    return make_engine(config, std::move(executors));
+  };
+}
+
+// Drains `workers` until `done()` holds or `timeout` passes; returns done().
+template <typename Done>
+bool drain_until(Workers& workers, Done done, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (!done() && Clock::now() < deadline) workers.drain();
+  return done();
+}
+
+bool has_change(const std::vector<PresenceEvent>& events, PresenceChange change, const std::string& id) {
+  for (const auto& event : events)
+    if (event.change == change && event.client.id == id) return true;
+  return false;
+}
+
+TEST(RedisEngine, PresenceIsSharedByNodes) {
+  if (RedisTestServer::get() == nullptr) GTEST_SKIP() << "redis-server is not installed";
+  Workers a(1, presence_node("shared"));
+  Workers b(1, presence_node("shared"));
+  ASSERT_EQ(b.watch(0, "room").status, EngineStatus::ok);
+  ASSERT_EQ(a.join(0, "room", {"a1", "alice", ""}).status, EngineStatus::ok);
+  auto both = b.join(0, "room", {"b1", "bob", ""});
+  ASSERT_EQ(both.clients.size(), 2u);
+  EXPECT_EQ(both.clients[0].id, "a1");
+  EXPECT_TRUE(drain_until(
+      b, [&] { return has_change(b.presence_events[0], PresenceChange::join, "a1"); },
+      std::chrono::milliseconds(2000)))
+      << "node B never heard of node A's join";
+  a.leave(0, "room", "a1");
+  EXPECT_TRUE(drain_until(
+      b, [&] { return has_change(b.presence_events[0], PresenceChange::leave, "a1"); },
+      std::chrono::milliseconds(2000)));
+  EXPECT_EQ(b.presence(0, "room").clients.size(), 1u);
+}
+
+TEST(RedisEngine, ADeadNodesClientsLeaveWithinTheTtlAndARefresh) {
+  if (RedisTestServer::get() == nullptr) GTEST_SKIP() << "redis-server is not installed";
+  auto b = std::make_unique<Workers>(1, presence_node("dead"));
+  ASSERT_EQ(b->watch(0, "room").status, EngineStatus::ok);
+  {
+    Workers a(2, presence_node("dead"));
+    ASSERT_EQ(a.join(0, "room", {"a1", "", ""}).status, EngineStatus::ok);
+    ASSERT_EQ(a.join(1, "room", {"a2", "", ""}).status, EngineStatus::ok);
+    ASSERT_EQ(a.join(1, "other", {"a2", "", ""}).status, EngineStatus::ok);
+    ASSERT_EQ(b->join(0, "room", {"b1", "", ""}).clients.size(), 3u);
+    // Node A dies: its threads stop running (nothing of it runs again until its end below).
+    auto died = Clock::now();
+    EXPECT_TRUE(drain_until(
+        *b, [&] { return b->presence(0, "room").clients.size() == 1; }, std::chrono::milliseconds(3000)))
+        << "node A's clients are still present";
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - died);
+    EXPECT_LE(took.count(), 300 + 100 + 600) << "bound: ttl + refresh interval (+ margin)";
+    EXPECT_TRUE(b->presence(0, "other").clients.empty());
+    EXPECT_TRUE(has_change(b->presence_events[0], PresenceChange::leave, "a1"));
+    EXPECT_TRUE(has_change(b->presence_events[0], PresenceChange::leave, "a2"));
+    EXPECT_EQ(b->presence(0, "room").clients[0].id, "b1");
+    b->presence_events[0].clear();
+    // Node A runs again (it was only frozen): Redis forgot it, so it writes its clients again.
+    EXPECT_TRUE(drain_until(
+        a, [&] { return a.presence(0, "room").clients.size() == 3; }, std::chrono::milliseconds(3000)))
+        << "node A did not write its presence again";
+  }
+  // Node A stopped cleanly: its clients left.
+  EXPECT_TRUE(drain_until(
+      *b, [&] { return b->presence(0, "room").clients.size() == 1; }, std::chrono::milliseconds(2000)));
+  EXPECT_TRUE(has_change(b->presence_events[0], PresenceChange::leave, "a1"));
+  EXPECT_TRUE(b->presence(0, "other").clients.empty());
+}
+
+TEST(RedisEngine, PresenceIsWrittenAgainWhenRedisForgotIt) {
+  if (RedisTestServer::get() == nullptr) GTEST_SKIP() << "redis-server is not installed";
+  Workers a(1, presence_node("forgot"));
+  ASSERT_EQ(a.join(0, "room", {"a1", "alice", R"({"v":1})"}).status, EngineStatus::ok);
+  drain_until(
+      a, [] { return false; }, std::chrono::milliseconds(300));  // the node has refreshed its liveness
+  // As a restart without persistence would: every key of the prefix is gone.
+  std::string wipe =
+      "for _, key in ipairs(redis.call('KEYS', 'forgot:*')) do redis.call('DEL', key) end return 1";
+  ASSERT_EQ(redis_command({"EVAL", wipe, "0"}).substr(0, 2), ":1");
+  ASSERT_TRUE(a.presence(0, "room").clients.empty());
+  EXPECT_TRUE(drain_until(
+      a, [&] { return a.presence(0, "room").clients.size() == 1; }, std::chrono::milliseconds(3000)))
+      << "the node's client was not written again";
+  auto clients = a.presence(0, "room").clients;
+  ASSERT_EQ(clients.size(), 1u);
+  EXPECT_EQ(clients[0].user, "alice");
+  EXPECT_EQ(clients[0].info_json, R"({"v":1})");
+  // It leaves for good: nothing writes it again.
+  a.leave(0, "room", "a1");
+  EXPECT_FALSE(drain_until(
+      a, [&] { return !a.presence(0, "room").clients.empty(); }, std::chrono::milliseconds(500)));
 }
 
 }  // namespace
