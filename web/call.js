@@ -109,6 +109,10 @@ async function onSignal({ from, data }) {
   }
 }
 
+function showPeers(count) {
+  setStatus("connected", "in the call", `${count} other peer${count === 1 ? "" : "s"}`);
+}
+
 async function join(event) {
   event.preventDefault();
   $("join").disabled = true;
@@ -127,13 +131,15 @@ async function join(event) {
   const name = $("name").value.trim();
   room = herald.join(roomInput.value, {
     info: name ? { name } : undefined,
-    onJoined: ({ peers: present }) => {
-      setStatus("connected", "in the call", `${present.length} other peer${present.length === 1 ? "" : "s"}`);
+    onJoined: ({ peers: present }) => showPeers(present.length),
+    onPeerJoined: (peer) => {
+      log(`${peerName(peer)} joined`);
+      showPeers(room.peers.length);
     },
-    onPeerJoined: (peer) => log(`${peerName(peer)} joined`),
     onPeerLeft: (peer) => {
       log(`${peerName(peer)} left`);
       removePeer(peer.id);
+      showPeers(room.peers.length);
     },
     onSignal,
   });
