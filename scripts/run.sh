@@ -56,11 +56,13 @@ build/herald demo-backend --url "$backend_url" &
 backend=$!
 # Ctrl-C and SIGTERM stop the server gracefully (background jobs of a script ignore SIGINT themselves).
 trap 'kill -TERM "$server" 2>/dev/null || true' INT TERM
-status=0
-while true; do
-  wait "$server" && status=0 || status=$?
-  kill -0 "$server" 2>/dev/null || break  # wait also returns when a trapped signal arrives
+# wait also returns (with 128 + the signal) when a trapped signal arrives: wait again until the server
+# has exited, then take its own exit status (bash keeps it for a waited-for background job).
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server" 2>/dev/null || true
 done
+status=0
+wait "$server" || status=$?
 kill -TERM "$backend" 2>/dev/null || true
 wait "$backend" 2>/dev/null || true
 exit "$status"
