@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "core/channel_name.hpp"
 #include "core/resume_token.hpp"
 #include "protocol/gap_json.hpp"
+#include "protocol/http/channel_param.hpp"
 #include "protocol/presence_json.hpp"
 #include "protocol/sse/sse_format.hpp"
 #include "pubsub/channel_feed.hpp"
@@ -47,18 +47,9 @@ std::optional<ApiError> parse_presence_params(const HttpRequest& request, std::s
 Parsed<SseParams> parse_sse_params(const HttpRequest& request, std::size_t max_channels,
                                    std::size_t max_info_bytes) {
   SseParams params;
-  params.channels = request.params("channel");
-  if (params.channels.empty())
-    return ApiError{http::status::bad_request, "invalid_field", "at least one channel parameter is required"};
-  if (params.channels.size() > max_channels)
-    return ApiError{http::status::bad_request, "too_many_channels",
-                    "a stream carries at most " + std::to_string(max_channels) + " channels"};
-  for (std::size_t i = 0; i < params.channels.size(); ++i) {
-    if (!is_valid_channel_name(params.channels[i])) return invalid_channel_error();
-    for (std::size_t j = 0; j < i; ++j)
-      if (params.channels[j] == params.channels[i])
-        return ApiError{http::status::bad_request, "invalid_channel", "a channel is listed twice"};
-  }
+  auto channels = channel_list_param(request, max_channels, "a stream carries");
+  if (auto* error = std::get_if<ApiError>(&channels)) return std::move(*error);
+  params.channels = std::get<std::vector<std::string>>(std::move(channels));
   auto format = request.param("format").value_or("json");
   if (format != "json" && format != "raw")
     return ApiError{http::status::bad_request, "invalid_field", "format must be json or raw"};

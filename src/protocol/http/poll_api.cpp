@@ -6,7 +6,6 @@
 #include <charconv>
 #include <cmath>
 
-#include "core/channel_name.hpp"
 #include "core/resume_token.hpp"
 #include "protocol/http/channel_param.hpp"
 
@@ -76,18 +75,9 @@ Parsed<PollParams> parse_poll_params(const HttpRequest& request, const PollLimit
 Parsed<LongPollParams> parse_long_poll_params(const HttpRequest& request, const PollLimits& limits,
                                               std::size_t max_channels) {
   LongPollParams params;
-  params.channels = request.params("channel");
-  if (params.channels.empty())
-    return ApiError{http::status::bad_request, "invalid_field", "the channel parameter is required"};
-  if (params.channels.size() > max_channels)
-    return ApiError{http::status::bad_request, "too_many_channels",
-                    "a long poll follows at most " + std::to_string(max_channels) + " channels"};
-  for (std::size_t i = 0; i < params.channels.size(); ++i) {
-    if (!is_valid_channel_name(params.channels[i])) return invalid_channel_error();
-    for (std::size_t j = 0; j < i; ++j)
-      if (params.channels[j] == params.channels[i])
-        return ApiError{http::status::bad_request, "invalid_channel", "a channel is listed twice"};
-  }
+  auto channels = channel_list_param(request, max_channels, "a long poll follows");
+  if (auto* error = std::get_if<ApiError>(&channels)) return std::move(*error);
+  params.channels = std::get<std::vector<std::string>>(std::move(channels));
   params.since.resize(params.channels.size());
   if (auto since = request.param("since"); since && !since->empty()) {
     auto parts = split_resume_token(*since, params.channels.size());
