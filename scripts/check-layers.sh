@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Lowest first; keep in step with HERALD_LAYERS in CMakeLists.txt and docs/architecture.md.
-layers=(core protocol engine pubsub runtime auth signaling session transport turn cli server)
+layers=(core protocol engine pubsub runtime auth session transport signaling turn cli server)
 
 rank_of() {
   local i

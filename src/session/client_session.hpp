@@ -18,7 +18,7 @@
 #include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 #include "session/client_id.hpp"
-#include "signaling/signal_budget.hpp"
+#include "protocol/signaling/signal_budget.hpp"
 
 namespace herald {
 

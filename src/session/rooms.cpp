@@ -10,8 +10,8 @@
 #include "session/client_session.hpp"
 #include "session/engine_results.hpp"
 #include "session/subscriber_seats.hpp"
-#include "signaling/peer_inbox.hpp"
-#include "signaling/room_json.hpp"
+#include "protocol/signaling/peer_inbox.hpp"
+#include "protocol/signaling/room_json.hpp"
 
 namespace herald {
 using namespace herald::ws;

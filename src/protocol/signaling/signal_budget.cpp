@@ -1,5 +1,5 @@
 // Signal budgets (see signal_budget.hpp).
-#include "signaling/signal_budget.hpp"
+#include "protocol/signaling/signal_budget.hpp"
 
 #include <fmt/format.h>
 

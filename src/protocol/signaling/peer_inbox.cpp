@@ -1,5 +1,5 @@
 // Peer inboxes (see peer_inbox.hpp).
-#include "signaling/peer_inbox.hpp"
+#include "protocol/signaling/peer_inbox.hpp"
 
 #include <boost/json.hpp>
 

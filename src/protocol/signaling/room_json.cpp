@@ -1,5 +1,5 @@
 // Room JSON (see room_json.hpp).
-#include "signaling/room_json.hpp"
+#include "protocol/signaling/room_json.hpp"
 
 #include <boost/json.hpp>
 

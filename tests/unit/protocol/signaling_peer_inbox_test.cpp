@@ -1,5 +1,5 @@
 // Peer inboxes: the inbox name no client can use, and signals through an inbox message and back.
-#include "signaling/peer_inbox.hpp"
+#include "protocol/signaling/peer_inbox.hpp"
 
 #include <gtest/gtest.h>
 

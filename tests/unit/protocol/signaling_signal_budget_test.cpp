@@ -1,5 +1,5 @@
 // Signal budgets: size first, then a token bucket per connection.
-#include "signaling/signal_budget.hpp"
+#include "protocol/signaling/signal_budget.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Room JSON: the join reply lists everyone but the client itself; peer pushes carry the peer.
-#include "signaling/room_json.hpp"
+#include "protocol/signaling/room_json.hpp"
 
 #include <gtest/gtest.h>
 
