@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "auth/presence_info.hpp"
 #include "protocol/presence_json.hpp"
 #include "session/engine_results.hpp"
 #include "session/subscriber_seats.hpp"
@@ -100,12 +101,10 @@ void ClientSession::subscribe(Command& command) {
 }
 
 // The token's `info` (set by the backend, so trusted) wins over what the client says of itself.
-std::optional<ApiError> ClientSession::join_presence(const std::string& channel, std::string info_json) {
-  if (identity_.token && !identity_.token->info.empty()) info_json = identity_.token->info;
-  const std::size_t limit = worker_.config().presence_max_info_bytes;
-  if (info_json.size() > limit)
-    return ApiError{http::status::payload_too_large, "too_large",
-                    "presence info is over presence.max_info_bytes (" + std::to_string(limit) + " bytes)"};
+std::optional<ApiError> ClientSession::join_presence(const std::string& channel, std::string client_info) {
+  auto info = presence_info(identity_, std::move(client_info), worker_.config().presence_max_info_bytes);
+  if (auto* refusal = std::get_if<ApiError>(&info)) return std::move(*refusal);
+  std::string info_json = std::get<std::string>(std::move(info));
   std::string user = identity_.token ? identity_.token->subject : "";
   worker_.state().engine->join(worker_.id(), channel, {client_id_, std::move(user), std::move(info_json)},
                                [channel](PresenceOutcome outcome) {

@@ -12,13 +12,13 @@
 
 #include "auth/access.hpp"
 #include "auth/client_rates.hpp"
+#include "protocol/signaling/signal_budget.hpp"
 #include "protocol/ws/commands.hpp"
 #include "pubsub/channel_feed.hpp"
 #include "pubsub/presence_view.hpp"
 #include "runtime/subscriber_counts.hpp"
 #include "runtime/worker.hpp"
 #include "session/client_id.hpp"
-#include "protocol/signaling/signal_budget.hpp"
 
 namespace herald {
 
@@ -110,7 +110,7 @@ class ClientSession final : public FeedSink {
   // The feed of this client's inbox (signals sent to it), started with its first room.
   void start_inbox();
   // Puts the client in `channel`'s presence; the error when its info is too large.
-  std::optional<ApiError> join_presence(const std::string& channel, std::string info_json);
+  std::optional<ApiError> join_presence(const std::string& channel, std::string client_info);
   void reply_error(std::string_view id, const ApiError& error);
   Subscriptions::iterator find(const std::string& channel);
   // Ends a subscription. Its feed may be running the callback that got here, so it is stopped now and

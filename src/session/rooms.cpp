@@ -5,13 +5,14 @@
 // after checking that the peer is in the same room.
 #include <spdlog/spdlog.h>
 
+#include "auth/presence_info.hpp"
 #include "protocol/presence_json.hpp"
+#include "protocol/signaling/peer_inbox.hpp"
+#include "protocol/signaling/room_json.hpp"
 #include "runtime/client_limits.hpp"
 #include "session/client_session.hpp"
 #include "session/engine_results.hpp"
 #include "session/subscriber_seats.hpp"
-#include "protocol/signaling/peer_inbox.hpp"
-#include "protocol/signaling/room_json.hpp"
 
 namespace herald {
 using namespace herald::ws;
@@ -38,17 +39,14 @@ void ClientSession::join(Command& command) {
     return reply_error(command.id,
                        {http::status::bad_request, "too_many_channels",
                         "a connection subscribes to at most " + std::to_string(limit) + " channels"});
-  if (identity_.token && !identity_.token->info.empty()) command.info_json = identity_.token->info;
-  const std::size_t max_info = worker_.config().presence_max_info_bytes;
-  if (command.info_json.size() > max_info)
-    return reply_error(command.id, {http::status::payload_too_large, "too_large",
-                                    "presence info is over presence.max_info_bytes (" +
-                                        std::to_string(max_info) + " bytes)"});
+  auto info =
+      presence_info(identity_, std::move(command.info_json), worker_.config().presence_max_info_bytes);
+  if (auto* refusal = std::get_if<ApiError>(&info)) return reply_error(command.id, *refusal);
   auto seat = take_subscriber_seat(worker_, access_, command.channel);
   if (auto* full = std::get_if<ApiError>(&seat)) return reply_error(command.id, *full);
 
   auto room = std::make_unique<Room>();
-  room->info_json = std::move(command.info_json);
+  room->info_json = std::get<std::string>(std::move(info));
   auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
   ChannelFeed& started = *feed;
   subscriptions_.push_back(Subscription{

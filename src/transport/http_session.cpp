@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include "auth/client_rates.hpp"
+#include "auth/presence_info.hpp"
 #include "auth/publish_policy.hpp"
 #include "protocol/http/api_error.hpp"
 #include "protocol/http/cors.hpp"
@@ -348,8 +349,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (sse.presence_events && !any) return presence_disabled_error(sse.channels.front());
     sse.presence_client.id = new_client_id();
     if (identity.token) sse.presence_client.user = identity.token->subject;
-    sse.presence_client.info_json =
-        identity.token && !identity.token->info.empty() ? identity.token->info : std::move(sse.info_json);
+    auto info = presence_info(identity, std::move(sse.info_json), worker_.config().presence_max_info_bytes);
+    if (auto* refusal = std::get_if<ApiError>(&info)) return std::move(*refusal);
+    sse.presence_client.info_json = std::get<std::string>(std::move(info));
     return std::nullopt;
   }
 
