@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test, before, after } from './lib/harness.mjs';
-import { startRedis, startHeraldNodes, stopAll, redisSkip, metricValue } from './lib/redis.mjs';
+import { startRedis, startHeraldNodes, stopAll, redisSkip, metricValue, redisCommand } from './lib/redis.mjs';
 import { request } from './lib/http.mjs';
 import { wsConnect } from './lib/ws-client.mjs';
 import { uniqueChannel } from './lib/util.mjs';
@@ -115,5 +115,29 @@ describe('presence across herald nodes on one Redis', { skip: redisSkip() }, () 
     assert.ok(metricValue(metrics, 'herald_presence_dead_entries_total') >= 3, 'the cleanup is counted');
     assert.ok(metricValue(metrics, 'herald_presence_dead_nodes_total') >= 1, 'the dead node is counted');
     console.log(`# SIGKILL: the dead node's clients left ${took} ms after the kill (bound ${DEAD_NODE_BOUND_MS} ms)`);
+  });
+  // A node's first liveness refresh may fail while its connections come up (it tries again 100 ms
+  // later); an entry written in that window must still belong to a registered node, or it would outlive
+  // the node for ever.
+  test('a node killed right after it came up and took a client is out of presence too', { timeout: 60_000 }, async () => {
+    const b = nodes[1];
+    const channel = uniqueChannel('room:');
+    const watcher = await client(b, channel, 'bob', { presence: true });
+    for (let round = 0; round < 3; round++) {
+      const registeredBefore = await redisCommand(redis.port, ['SMEMBERS', 'herald:nodes']);
+      const [young] = await startHeraldNodes(1, { url: redis.url, args: ['--config', path.join(dir, 'herald.toml')] });
+      const name = `young-${round}`;
+      await client(young, channel, name);
+      await joined(watcher, channel, name);
+      const registered = await redisCommand(redis.port, ['SMEMBERS', 'herald:nodes']);
+      assert.ok(registered.some((id) => !registeredBefore.includes(id)), `the young node is registered once it has an entry (${registeredBefore} → ${registered})`);
+      const killedAt = Date.now();
+      await young.kill();
+      await watcher.waitUntil(() => pushes(watcher, 'leave', channel).length === round + 1, {
+        label: `leave push of young node ${round}`, timeout: DEAD_NODE_BOUND_MS + MARGIN_MS,
+      });
+      console.log(`# young node ${round}: its client left ${Date.now() - killedAt} ms after the kill`);
+    }
+    assert.deepEqual(names(await watcher.commandOk({ op: 'presence', channel })), ['bob']);
   });
 });

@@ -118,6 +118,8 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   void add_entry(WorkerId worker, const std::string& channel, const PresenceClient& client,
                  Completion<redis::Result> done);
   void remove_entry(WorkerId worker, const std::string& channel, const std::string& client_id);
+  // Sets the liveness key and registers the node, unless the current id is registered already.
+  void register_node(WorkerId worker, Completion<redis::Result> done);
   // Sends again the leaves that failed and (all: every entry; else when a command failed) the entries.
   void resync(WorkerId worker, bool all);
   void schedule_refresh();
@@ -165,6 +167,9 @@ class RedisEngine final : public Engine, private redis::Subscriber::Events {
   // On the subscriber's worker: the liveness refresh and dead-node sweep.
   std::unique_ptr<boost::asio::steady_timer> liveness_timer_;
   bool refreshed_once_ = false;  // the current id's liveness key has been set
+  // generation + 1 once the current id is in the node registry: until then, a worker writing an entry
+  // registers the node itself first (register_node), so no entry can exist under an id no sweep knows.
+  std::atomic<std::uint64_t> registered_generation_{0};
   // Every entry is written again once the node is registered: at the first registration (entries written
   // before it may have been lost unnoticed), and after Redis forgot the node.
   bool resync_all_ = true;

@@ -125,17 +125,41 @@ void RedisEngine::join(WorkerId from, std::string channel, PresenceClient client
 
 void RedisEngine::add_entry(WorkerId worker, const std::string& channel, const PresenceClient& client,
                             Completion<Result> done) {
+  register_node(worker, [this, worker, channel, client, done = std::move(done)](Result registered) mutable {
+    if (!answered(registered)) return std::move(done)(std::move(registered));
+    std::string node = node_id();
+    redis::NodeKeys node_keys = redis::node_keys_of(config_.redis.prefix, node);
+    // The channel is recorded under the node first, so a cleanup after the node's death finds the entry.
+    presence_command(worker, node_keys.channels, {"SADD", node_keys.channels, member_of(worker, channel)},
+                     [this, worker, channel, client, node, done = std::move(done)](Result recorded) mutable {
+                       if (!answered(recorded)) return std::move(done)(std::move(recorded));
+                       redis::ChannelKeys keys = redis::keys_of(config_.redis.prefix, channel);
+                       std::vector<std::string> params{keys.presence, keys.presence_order, client.id, node,
+                                                       client.user,   client.info_json,    keys.topic};
+                       run_script(worker, redis::join_script(), std::move(params), 2,
+                                  tracked(worker, std::move(done)));
+                     });
+  });
+}
+
+// A node that wrote entries and died before its first refresh answered would be in no registry, and its
+// entries would stay for ever: so the first entries of an id register it themselves, the liveness key
+// first (a registered node without one is taken for dead).
+void RedisEngine::register_node(WorkerId worker, Completion<Result> done) {
+  std::uint64_t generation = node_generation_.load(std::memory_order_relaxed);
+  if (registered_generation_.load(std::memory_order_acquire) == generation + 1) {
+    Result registered;
+    registered.ok = true;
+    return std::move(done)(std::move(registered));
+  }
   std::string node = node_id();
-  redis::NodeKeys node_keys = redis::node_keys_of(config_.redis.prefix, node);
-  // The channel is recorded under the node first, so a cleanup after the node's death finds the entry.
-  presence_command(worker, node_keys.channels, {"SADD", node_keys.channels, member_of(worker, channel)},
-                   [this, worker, channel, client, node, done = std::move(done)](Result recorded) mutable {
-                     if (!answered(recorded)) return std::move(done)(std::move(recorded));
-                     redis::ChannelKeys keys = redis::keys_of(config_.redis.prefix, channel);
-                     std::vector<std::string> params{keys.presence, keys.presence_order, client.id, node,
-                                                     client.user,   client.info_json,    keys.topic};
-                     run_script(worker, redis::join_script(), std::move(params), 2,
-                                tracked(worker, std::move(done)));
+  std::string alive = redis::node_keys_of(config_.redis.prefix, node).alive;
+  std::string ttl = std::to_string(config_.redis.node_ttl.count());
+  presence_command(worker, alive, {"SET", alive, "1", "PX", ttl},
+                   [this, worker, node, done = std::move(done)](Result lively) mutable {
+                     if (!answered(lively)) return std::move(done)(std::move(lively));
+                     std::string registry = redis::nodes_key(config_.redis.prefix);
+                     presence_command(worker, registry, {"SADD", registry, node}, std::move(done));
                    });
 }
 
@@ -250,15 +274,18 @@ void RedisEngine::on_refreshed(bool existed) {
   refreshed_once_ = true;
   bool all = std::exchange(resync_all_, false);
   std::string registry = redis::nodes_key(config_.redis.prefix);
-  presence_command(kSubscriberWorker, registry, {"SADD", registry, node_id()}, [this, all](Result result) {
-    if (!answered(result)) {
-      resync_all_ = resync_all_ || all;  // once registered
-      return;
-    }
-    for (WorkerId worker = 0; worker < workers_.size(); ++worker)
-      run_on(worker, [this, worker, all] { resync(worker, all); });
-    sweep();
-  });
+  std::uint64_t generation = node_generation_.load(std::memory_order_relaxed);
+  presence_command(kSubscriberWorker, registry, {"SADD", registry, node_id()},
+                   [this, all, generation](Result result) {
+                     if (!answered(result)) {
+                       resync_all_ = resync_all_ || all;  // once registered
+                       return;
+                     }
+                     registered_generation_.store(generation + 1, std::memory_order_release);
+                     for (WorkerId worker = 0; worker < workers_.size(); ++worker)
+                       run_on(worker, [this, worker, all] { resync(worker, all); });
+                     sweep();
+                   });
 }
 
 void RedisEngine::sweep() {
