@@ -39,11 +39,13 @@ class QueuedWriter {
   }
 
   // Corking (Worker::flush_soon): asks the worker for one flush pass for this connection, at most once
-  // until that pass has run and the owner's flush_now() called flush_request_served().
+  // until that pass has run and the owner's flush_now() called flush_request_served(). The worker is told
+  // when this connection's last write started, so that it holds back only connections that get output
+  // often.
   void request_flush(Worker& worker, std::shared_ptr<Flushable> owner) {
     if (flush_requested_) return;
     flush_requested_ = true;
-    worker.flush_soon(std::move(owner));
+    worker.flush_soon(std::move(owner), write_started_);
   }
   void flush_request_served() { flush_requested_ = false; }
 

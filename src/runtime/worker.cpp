@@ -66,25 +66,45 @@ namespace {
 // cork_ms would cost each of a few clients latency for little saving in system calls; above it, the
 // calls saved by one write per connection per cork outweigh the wait (docs/benchmarks.md, corking).
 constexpr std::size_t kLargePass = 32;
+// A connection whose last write started less than this many cork_ms ago is hot: holding it back for
+// cork_ms gathers more of its messages into one write. A connection that gets a message now and then
+// (one of many small channels) would gather nothing and only wait.
+constexpr int kHotWindowCorks = 4;
 }  // namespace
 
-void Worker::flush_soon(std::shared_ptr<Flushable> connection) {
+void Worker::flush_soon(std::shared_ptr<Flushable> connection,
+                        std::chrono::steady_clock::time_point last_write_started) {
+  auto cork = std::chrono::duration_cast<std::chrono::steady_clock::duration>(state_.config.cork_ms);
+  auto now = std::chrono::steady_clock::now();
+  bool saturated = last_pass_size_ >= kLargePass && now - last_pass_end_ < cork;
+  bool hot = now - last_write_started < kHotWindowCorks * cork;
+  if (saturated && hot) {
+    corked_.push_back(std::move(connection));
+    if (cork_armed_) return;
+    cork_armed_ = true;
+    cork_timer_.expires_after(cork);
+    cork_timer_.async_wait([this](boost::system::error_code) { flush_corked(); });
+    return;
+  }
   dirty_.push_back(std::move(connection));
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
-  auto cork = std::chrono::duration_cast<std::chrono::steady_clock::duration>(state_.config.cork_ms);
-  bool saturated = last_pass_size_ >= kLargePass && std::chrono::steady_clock::now() - last_pass_end_ < cork;
-  if (!saturated) {
-    boost::asio::post(context_, [this] { flush_dirty(); });
-    return;
-  }
-  cork_timer_.expires_after(cork);
-  cork_timer_.async_wait([this](boost::system::error_code) { flush_dirty(); });
+  boost::asio::post(context_, [this] { flush_dirty(); });
 }
 
 void Worker::flush_dirty() {
   flush_scheduled_ = false;
-  flushing_.swap(dirty_);
+  flush_all(dirty_);
+}
+
+void Worker::flush_corked() {
+  cork_armed_ = false;
+  flush_all(corked_);
+}
+
+// Writes each of `connections` once (what they queue meanwhile asks for a later pass).
+void Worker::flush_all(std::vector<std::shared_ptr<Flushable>>& connections) {
+  flushing_.swap(connections);
   for (auto& connection : flushing_) connection->flush_now();
   last_pass_size_ = flushing_.size();
   last_pass_end_ = std::chrono::steady_clock::now();

@@ -68,10 +68,13 @@ class Worker {
   void attach(Engine& engine);
 
   // Corking: instead of one write per message, connections that got output ask to be flushed, and
-  // one pass writes each of them once. The pass runs after the handlers already queued; when the
-  // worker is saturated by fan-out (the last pass was large and ended moments ago) it waits
-  // server.cork_ms first, so that every connection's messages of that time leave in one write.
-  void flush_soon(std::shared_ptr<Flushable> connection);
+  // one pass writes each of them once. The pass runs after the handlers already queued, so everything
+  // queued in this round of work leaves in one write per connection, at no added latency. Only a
+  // connection that is hot (its last write started less than 4 × cork_ms ago) on a worker saturated by
+  // fan-out (its last pass was large and ended moments ago) waits server.cork_ms instead, so that its
+  // messages of that time leave in one write: there the wait pays, elsewhere it would only add latency.
+  void flush_soon(std::shared_ptr<Flushable> connection,
+                  std::chrono::steady_clock::time_point last_write_started);
   void start();
   // On the worker's thread: ends every connection cleanly.
   void shut_down_connections();
@@ -81,6 +84,8 @@ class Worker {
  private:
   void schedule_tick();
   void flush_dirty();
+  void flush_corked();
+  void flush_all(std::vector<std::shared_ptr<Flushable>>& connections);
 
   WorkerId id_;
   ServerState& state_;
@@ -93,6 +98,8 @@ class Worker {
   std::vector<std::shared_ptr<Flushable>> dirty_;
   std::vector<std::shared_ptr<Flushable>> flushing_;
   bool flush_scheduled_ = false;
+  std::vector<std::shared_ptr<Flushable>> corked_;  // written when the cork timer expires
+  bool cork_armed_ = false;
   boost::asio::steady_timer cork_timer_{context_};
   std::chrono::steady_clock::time_point last_pass_end_{};
   std::size_t last_pass_size_ = 0;
