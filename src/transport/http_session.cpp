@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -19,6 +20,7 @@
 #include "protocol/http/cors.hpp"
 #include "protocol/http/forwarded_for.hpp"
 #include "protocol/http/request_head.hpp"
+#include "protocol/http/response_head.hpp"
 #include "protocol/http/router.hpp"
 #include "protocol/presence_json.hpp"
 #include "protocol/ws/handshake.hpp"
@@ -157,8 +159,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_after(steady(config.header_timeout));
-    auto [header_error, header_bytes] =
-        co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
+    boost::system::error_code header_error = parse_buffered(parser, false);
+    if (!header_error && !parser.is_header_done())
+      std::tie(header_error, std::ignore) =
+          co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
     waiting_for_request_ = false;
     if (header_error) {
       if (auto answer = read_error_response(header_error)) co_await send(std::move(*answer), false);
@@ -174,7 +178,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       co_await http::async_write(stream_, proceed, tuple_awaitable);
     }
     beast::get_lowest_layer(stream_).expires_after(steady(config.idle_timeout));
-    auto [body_error, body_bytes] = co_await http::async_read(stream_, buffer_, parser, tuple_awaitable);
+    boost::system::error_code body_error = parse_buffered(parser, true);
+    if (!body_error && !parser.is_done())
+      std::tie(body_error, std::ignore) =
+          co_await http::async_read(stream_, buffer_, parser, tuple_awaitable);
     if (body_error) {
       if (auto answer = read_error_response(body_error)) co_await send(std::move(*answer), false);
       co_return std::nullopt;
@@ -186,6 +193,21 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       co_await send(std::move(answer), false);
     }
     co_return request;
+  }
+
+  // Parses what the buffer holds already: the header, or with `body` the rest of the request. A request
+  // that arrived whole then needs no asynchronous read, each of which would cost a trip through the
+  // worker's queue of ready work even with nothing left to read.
+  boost::system::error_code parse_buffered(Parser& parser, bool body) {
+    parser.eager(body);
+    boost::system::error_code error;
+    while (buffer_.size() > 0 && !(body ? parser.is_done() : parser.is_header_done())) {
+      std::size_t used = parser.put(buffer_.data(), error);
+      buffer_.consume(used);
+      if (error == http::error::need_more) return {};
+      if (error || used == 0) break;
+    }
+    return error;
   }
 
   // Who a request is from: the peer, or for a trusted proxy the client its X-Forwarded-For names (then
@@ -395,15 +417,43 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     if (cors_) apply_cors(response, *cors_);
     worker_.metrics().http_response(response.result_int());
     beast::get_lowest_layer(stream_).expires_after(steady(worker_.config().idle_timeout));
+    // HEAD: the same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
+    bool head_only = request != nullptr && request->method() == http::verb::head;
     boost::system::error_code error;
-    if (request != nullptr && request->method() == http::verb::head) {
-      // The same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
+    if (writable_as_head_and_body(response)) {
+      std::string head = response_head(response);
+      std::array<asio::const_buffer, 2> bytes{asio::buffer(head), asio::buffer(response.body())};
+      if (head_only) bytes[1] = asio::const_buffer();
+      if (!write_at_once(bytes))
+        std::tie(error, std::ignore) = co_await asio::async_write(stream_, bytes, tuple_awaitable);
+    } else if (head_only) {
       http::response_serializer<http::string_body> serializer{response};
       std::tie(error, std::ignore) = co_await http::async_write_header(stream_, serializer, tuple_awaitable);
     } else {
       std::tie(error, std::ignore) = co_await http::async_write(stream_, response, tuple_awaitable);
     }
     co_return !error && keep_alive;
+  }
+
+  // Writes as much of `bytes` as the kernel takes now, without waiting (plain TCP only: TLS needs its
+  // records written by the stream); true when all of it went, else `bytes` keeps what is left. An answer
+  // that fits the socket's buffer then costs one system call and no trip through the worker's queue.
+  bool write_at_once(std::array<asio::const_buffer, 2>& bytes) {
+    if constexpr (is_tls_stream<Stream>) {
+      return false;
+    } else {
+      auto& socket = beast::get_lowest_layer(stream_).socket();
+      boost::system::error_code error;
+      if (!socket.non_blocking()) socket.non_blocking(true, error);
+      if (error) return false;
+      std::size_t written = socket.write_some(bytes, error);
+      for (auto& buffer : bytes) {
+        std::size_t used = std::min(written, buffer.size());
+        buffer += used;
+        written -= used;
+      }
+      return bytes[0].size() == 0 && bytes[1].size() == 0;
+    }
   }
 
   void close_gracefully() {
