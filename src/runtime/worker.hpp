@@ -13,6 +13,8 @@
 
 #include "protocol/net/address_range.hpp"
 #include "pubsub/hub.hpp"
+#include "runtime/busy_window.hpp"
+#include "runtime/catch_up_probe.hpp"
 #include "runtime/client_limits.hpp"
 #include "runtime/config.hpp"
 #include "runtime/connection.hpp"
@@ -62,6 +64,9 @@ class Worker {
   ConnectionRegistry& connections() { return connections_; }
   // Space for reading from sockets on this thread; its contents last only until the next read.
   char* scratch() { return scratch_.data(); }
+  // Long polls this worker answered with messages lately (see LongPollWait: a busy worker gathers).
+  BusyWindow& answered_polls() { return answered_polls_; }
+  CatchUpProbe& catch_up() { return catch_up_; }
   std::size_t scratch_size() const { return scratch_.size(); }
 
   // Makes this worker's hub and attaches it to the engine (before the engine starts).
@@ -104,6 +109,8 @@ class Worker {
   std::chrono::steady_clock::time_point last_pass_end_{};
   std::size_t last_pass_size_ = 0;
   std::chrono::steady_clock::time_point last_client_sweep_{};
+  BusyWindow answered_polls_;
+  CatchUpProbe catch_up_{context_};
   std::thread thread_;
 };
 

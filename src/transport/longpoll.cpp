@@ -12,8 +12,20 @@
 namespace herald {
 namespace asio = boost::asio;
 
+namespace {
+// A worker that answered kBusyPolls polls with messages within kBusyWindow is busy with polling.
+constexpr std::size_t kBusyPolls = 32;
+constexpr auto kBusyWindow = std::chrono::milliseconds(100);
+// The longest an answer gathers, cork_ms included.
+constexpr auto kLongestGather = std::chrono::milliseconds(50);
+}  // namespace
+
 LongPollWait::LongPollWait(Worker& worker, LongPollParams params)
-    : worker_(worker), limit_(params.limit), timeout_(params.timeout), timer_(worker.context()) {
+    : worker_(worker),
+      limit_(params.limit),
+      timeout_(params.timeout),
+      timer_(worker.context()),
+      gather_timer_(worker.context()) {
   parts_.reserve(params.channels.size());
   for (std::size_t i = 0; i < params.channels.size(); ++i) {
     Part part;
@@ -29,6 +41,8 @@ void LongPollWait::finish() {
   finished_ = true;
   for (auto& part : parts_) part.feed->stop();
   timer_.cancel();
+  gather_timer_.cancel();
+  if (has_news()) worker_.answered_polls().note(std::chrono::steady_clock::now(), kBusyWindow);
 }
 
 bool LongPollWait::all_started() const {
@@ -40,9 +54,44 @@ bool LongPollWait::has_news() const {
                      [](const Part& part) { return !part.messages.empty() || part.gap; });
 }
 
+bool LongPollWait::any_part_full() const {
+  return std::any_of(parts_.begin(), parts_.end(),
+                     [this](const Part& part) { return part.messages.size() >= limit_; });
+}
+
 // The answer waits until every channel knows its position, so that each has a cursor to resume from.
+// News found by those first reads leaves at once: the client is behind. News that comes live leaves at
+// once too, unless this worker answered many polls lately (32 in 100 ms): then the answer waits
+// server.cork_ms and, on a worker still backlogged, until it has caught up (50 ms at most in all), gathering
+// the messages published meanwhile. Each poll (a whole request and response) then carries more of them, and
+// the publishers, who share the worker with the pollers, get their turn before the next wave of polls.
 void LongPollWait::on_feed_ready(ChannelFeed&) {
-  if (all_started() && (has_news() || timed_out_)) finish();
+  if (!all_started()) return;
+  bool came_live = live_;
+  live_ = true;
+  if (!has_news() && !timed_out_) return;
+  if (came_live && !timed_out_ && should_gather()) return gather();
+  finish();
+}
+
+bool LongPollWait::should_gather() const {
+  return gather_time().count() > 0 && !any_part_full() &&
+         worker_.answered_polls().busy(std::chrono::steady_clock::now(), kBusyWindow, kBusyPolls);
+}
+
+void LongPollWait::gather() {
+  if (gathering_) return;
+  gathering_ = true;
+  gather_timer_.expires_after(gather_time());
+  gather_timer_.async_wait([this, self = weak_from_this()](boost::system::error_code error) {
+    if (error || self.expired()) return;
+    // Then, on a worker still backlogged, after what is queued (the next publishes among it).
+    worker_.catch_up().after_catching_up(
+        [self] {
+          if (auto wait = self.lock()) wait->finish();
+        },
+        kLongestGather - gather_time());
+  });
 }
 
 void LongPollWait::on_feed_failed(ChannelFeed& feed, const std::string& reason) {
@@ -110,12 +159,14 @@ asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, con
   auto wait = std::make_shared<LongPollWait>(worker, std::get<LongPollParams>(std::move(params)));
   current = wait;
   if (worker.state().shutting_down) wait->finish();
-  // A client that closes its connection while waiting makes the socket readable with nothing to read.
-  socket.async_wait(asio::ip::tcp::socket::wait_read, [wait, &socket](boost::system::error_code error) {
-    if (error || wait->finished()) return;
-    boost::system::error_code ignored;
-    if (socket.available(ignored) == 0) wait->client_left();
-  });
+  // A client that closes its connection while waiting makes the socket readable with nothing to read. A
+  // peeking receive finds that out without taking any byte of a request sent ahead, and unlike async_wait
+  // it does not re-register the socket with epoll (one system call less per poll).
+  socket.async_receive(wait->peek_buffer(), asio::socket_base::message_peek,
+                       [wait](boost::system::error_code error, std::size_t) {
+                         if (wait->finished() || error == asio::error::operation_aborted) return;
+                         if (error) wait->client_left();  // end of stream, or the connection broke
+                       });
   worker.metrics().connection_opened(Transport::longpoll);
   co_await wait->wait();
   worker.metrics().connection_closed(Transport::longpoll);

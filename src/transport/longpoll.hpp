@@ -17,7 +17,7 @@
 
 namespace herald {
 
-class LongPollWait final : public FeedSink {
+class LongPollWait final : public FeedSink, public std::enable_shared_from_this<LongPollWait> {
  public:
   LongPollWait(Worker& worker, LongPollParams params);
 
@@ -29,6 +29,8 @@ class LongPollWait final : public FeedSink {
     finish();
   }
   bool client_gone() const { return client_gone_; }
+  // Where the connection's check for a client that left peeks at the next byte.
+  boost::asio::mutable_buffer peek_buffer() { return boost::asio::buffer(&peeked_, 1); }
 
   boost::asio::awaitable<void> wait();
   HttpResponse response() const;
@@ -51,6 +53,13 @@ class LongPollWait final : public FeedSink {
 
   bool all_started() const;
   bool has_news() const;
+  bool any_part_full() const;
+  // Whether an answer brought by a live message waits a moment for more (see on_feed_ready).
+  bool should_gather() const;
+  void gather();
+  std::chrono::steady_clock::duration gather_time() const {
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(worker_.config().cork_ms);
+  }
   // The channel's answer ({"channel","messages","cursor","gap","more"}) and its cursor.
   std::string part_json(const Part& part, Cursor& cursor) const;
 
@@ -59,10 +68,14 @@ class LongPollWait final : public FeedSink {
   double timeout_;
   std::vector<Part> parts_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer gather_timer_;
   std::optional<ApiError> failure_;
   bool finished_ = false;
   bool timed_out_ = false;  // the timeout passed; the first history answer ends the wait
+  bool live_ = false;       // every channel had its first history answer: what comes now is live
+  bool gathering_ = false;  // news came live on a busy worker: the answer leaves when gather_timer_ fires
   bool client_gone_ = false;
+  char peeked_ = 0;
 };
 
 // Serves one long poll on a connection whose socket is `socket`. Returns nullopt when the client left.
