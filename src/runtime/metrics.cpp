@@ -59,6 +59,11 @@ std::string render_metrics(const std::vector<const MetricsShard*>& shards, const
   out += fmt::format("herald_signals_relayed_total {}\n",
                      sum(shards, [&](const MetricsShard& s) { return load(s.signals_relayed_); }));
 
+  header(out, "herald_longpoll_gathered_total", "counter",
+         "Long-poll answers held to gather more messages (server.cork_ms, on a worker busy with polls).");
+  out += fmt::format("herald_longpoll_gathered_total {}\n",
+                     sum(shards, [&](const MetricsShard& s) { return load(s.longpoll_gathered_); }));
+
   header(out, "herald_subscribe_refused_total", "counter",
          "SSE streams and WebSocket subscribes refused, by reason (channel_full: max_subscribers).");
   out += fmt::format("herald_subscribe_refused_total{{reason=\"channel_full\"}} {}\n",

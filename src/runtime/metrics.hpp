@@ -31,6 +31,8 @@ class MetricsShard {
   void client_limited(ClientLimit limit) { add(client_limited_[index(limit)], 1); }
   // A WebSocket signal published to its peer's inbox.
   void signal_relayed() { add(signals_relayed_, 1); }
+  // A long-poll answer held to gather more messages, on a worker busy with polls.
+  void longpoll_gathered() { add(longpoll_gathered_, 1); }
 
  private:
   friend std::string render_metrics(const std::vector<const MetricsShard*>&, const Engine&, std::uint64_t);
@@ -50,6 +52,7 @@ class MetricsShard {
   std::atomic<std::uint64_t> slow_consumers_{0};
   std::atomic<std::uint64_t> channel_full_{0};
   std::atomic<std::uint64_t> signals_relayed_{0};
+  std::atomic<std::uint64_t> longpoll_gathered_{0};
   std::array<std::atomic<std::uint64_t>, 3> http_responses_{};  // 2xx (and 1xx/3xx), 4xx, 5xx
   prometheus::Histogram publish_durations_;
   std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(ClientLimit::count)> client_limited_{};

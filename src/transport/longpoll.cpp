@@ -82,6 +82,7 @@ bool LongPollWait::should_gather() const {
 void LongPollWait::gather() {
   if (gathering_) return;
   gathering_ = true;
+  worker_.metrics().longpoll_gathered();
   gather_timer_.expires_after(gather_time());
   gather_timer_.async_wait([this, self = weak_from_this()](boost::system::error_code error) {
     if (error || self.expired()) return;

@@ -164,6 +164,52 @@ test('race: 3 long-poll loops see offsets 1..10000 exactly once, in order, while
   assert.equal(h.cursor, `${epoch}:${TOTAL}`);
 });
 
+test('80 pollers on a busy server: answers held to gather still carry every message once, in order', { timeout: 150_000 }, async () => {
+  const channel = uniqueChannel('gather');
+  const TOTAL = 2000;
+  const BATCH = 20;
+  const POLLERS = 80;
+  const start = await currentCursor(srv.base, channel);
+  const { epoch } = parseCursor(start);
+  const deadline = Date.now() + 120_000;
+  const gatheredBefore = await gatheredCount();
+
+  async function loop(id) {
+    let cursor = start;
+    const seen = [];
+    let polls = 0;
+    while (seen.length < TOTAL && Date.now() < deadline && polls < 5000) {
+      polls += 1;
+      const { res, body } = await longPoll(srv.base, channel, { since: cursor, timeout: 5 });
+      assert.equal(res.status, 200, `poller ${id}: ${res.status} ${res.text}`);
+      assert.equal(body.gap, null, `poller ${id}: unexpected gap at ${cursor}`);
+      for (const m of body.messages) assert.equal(m.epoch, epoch, `poller ${id}: epoch changed`);
+      seen.push(...offsets(body));
+      cursor = body.cursor;
+    }
+    return { id, seen, polls };
+  }
+
+  const loops = later(Promise.all(Array.from({ length: POLLERS }, (_, i) => loop(i + 1))));
+  await sleep(300);
+  for (let b = 0; b < TOTAL / BATCH && Date.now() < deadline; b += 1) {
+    const messages = Array.from({ length: BATCH }, (_, k) => ({ channel, data: { n: b * BATCH + k } }));
+    await publishBatch(srv.base, messages);
+    await sleep(b % 4 === 0 ? 15 : 1); // waves of answers, and live messages arriving while polls wait
+  }
+  const outcomes = await loops;
+  for (const { id, seen, polls } of outcomes) assertContiguous(seen, 1, TOTAL, `poller ${id} (${polls} polls)`);
+  const gathered = (await gatheredCount()) - gatheredBefore;
+  assert.ok(gathered > 0, 'with 80 pollers answered in waves, some answers were held to gather (herald_longpoll_gathered_total)');
+});
+
+async function gatheredCount() {
+  const res = await fetch(`${srv.base}/metrics`);
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('herald_longpoll_gathered_total '));
+  assert.ok(line, 'herald_longpoll_gathered_total is in /metrics');
+  return Number(line.split(' ')[1]);
+}
+
 test('server shutdown answers pending polls at once with messages [] and Connection: close', { timeout: 30_000 }, async () => {
   const own = await startServer({ label: 'longpoll-shutdown' });
   try {
