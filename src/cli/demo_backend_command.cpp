@@ -7,6 +7,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "cli/api_key_env.hpp"
@@ -42,7 +43,8 @@ std::string envelope_data(const std::string& event_data) {
 
 // Follows demo.requests from now on, reconnecting (with Last-Event-ID, so no request is lost) until the
 // process ends. `on_open` runs once, when the first stream has been accepted.
-[[noreturn]] void follow_requests(const ServerUrl& url, DemoJobs& jobs, const std::function<void()>& on_open) {
+[[noreturn]] void follow_requests(const ServerUrl& url, DemoJobs& jobs,
+                                  const std::function<void()>& on_open) {
   std::string last_id;
   bool opened = false;
   bool told_waiting = false;
@@ -80,7 +82,7 @@ std::string envelope_data(const std::string& event_data) {
 
 // Samples GET /metrics every interval and publishes the rates between two samples to demo.metrics.
 [[noreturn]] void publish_metrics(const ServerUrl& url, const DemoBackendOptions& options,
-                     const BatchPublisher& publisher) {
+                                  const BatchPublisher& publisher) {
   std::optional<MetricsSample> previous;
   auto previous_at = std::chrono::steady_clock::now();
   auto next = previous_at;
@@ -125,8 +127,12 @@ int demo_backend_command(const DemoBackendOptions& options) {
   }
   BatchPublisher publisher(*url, publisher_api_key(options.api_key));
   DemoJobs jobs(options, publisher);
-  std::cerr << "demo-backend: serving the demo pages of " << to_string(*url) << " (requests on "
-            << kDemoRequestChannel << ", metrics to " << kDemoMetricsChannel << ")\n";
+  // One write for the whole line: the server shares this stream when both run under scripts/run.sh, and
+  // std::cerr writes every piece of a chained << at once.
+  std::string ready_line = "demo-backend: serving the demo pages of " + to_string(*url) + " (requests on " +
+                           std::string(kDemoRequestChannel) + ", metrics to " +
+                           std::string(kDemoMetricsChannel) + ")\n";
+  std::cerr << ready_line;
   std::thread metrics;
   // The dashboard's samples start once requests are followed: a page that sees them knows the backend
   // is ready for its requests too.
