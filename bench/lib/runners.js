@@ -30,6 +30,8 @@ async function runBench(workload, deployment, quick, logFd) {
   if (workload.kind === 'idle') argv.push('--idle', '--settle', '1');
   else argv.push('--messages', String(a.messages), '--size', String(a.size), '--publishers', String(a.publishers),
     '--rate', String(a.rate || 0), '--quiet', '10');
+  if (a.threads) argv.push('--threads', String(a.threads));
+  if (a.read_every_ms) argv.push('--read-every', String(a.read_every_ms));
   fs.writeSync(logFd, `\n$ ${argv.map((x) => (x === '' ? "''" : x)).join(' ')}\n`);
   const res = await proc.runProcess(argv, { timeoutMs: (timeout + 30) * 1000, logFd, ulimit: true });
   const line = res.stdout.trim().split('\n').pop() || '';

@@ -25,6 +25,8 @@ const WRK_FIGURES = [
   { key: 'p99', label: 'request latency p99 ms', better: 'lower', digits: 2 },
 ];
 
+const SLOW_READERS = { threads: 1, read_every_ms: 5 };
+
 function workloads(quick) {
   const q = (full, small) => (quick ? small : full);
   return [
@@ -32,6 +34,13 @@ function workloads(quick) {
       args: { subscribers: q(2000, 200), channels: 1, messages: q(1000, 100), size: 64, publishers: 1 } },
     { id: 'ws-burst', title: 'WebSocket fan-out burst', kind: 'bench', transport: 'ws', figures: DELIVERY_FIGURES,
       args: { subscribers: q(2000, 200), channels: 1, messages: q(1000, 100), size: 64, publishers: 1 } },
+    // Slow readers: one herald-bench thread whose subscribers read at most every 5 ms.
+    { id: 'sse-burst-slow', title: 'SSE fan-out burst, slow readers', kind: 'bench', transport: 'sse',
+      figures: DELIVERY_FIGURES, args: { ...SLOW_READERS, subscribers: q(2000, 200), channels: 1, messages: q(1000, 100),
+        size: 64, publishers: 1 } },
+    { id: 'ws-burst-slow', title: 'WebSocket fan-out burst, slow readers', kind: 'bench', transport: 'ws',
+      figures: DELIVERY_FIGURES, args: { ...SLOW_READERS, subscribers: q(2000, 200), channels: 1, messages: q(1000, 100),
+        size: 64, publishers: 1 } },
     { id: 'sse-rate', title: 'SSE fixed rate (100 msg/s)', kind: 'bench', transport: 'sse', figures: RATE_FIGURES,
       args: { subscribers: q(2000, 200), channels: 1, messages: q(500, 100), size: 256, publishers: 1, rate: 100 } },
     { id: 'many-channels', title: 'Many channels (SSE)', kind: 'bench', transport: 'sse', figures: DELIVERY_FIGURES,

@@ -75,7 +75,9 @@ std::vector<std::unique_ptr<SubscriberLoop>> make_loops(const Options& o, const 
   std::vector<std::unique_ptr<SubscriberLoop>> loops;
   for (std::size_t t = 0; t < shares.size(); ++t)
     loops.push_back(
-        std::make_unique<SubscriberLoop>(std::move(shares[t]), expected[t], o.max_connecting, deadline));
+        std::make_unique<SubscriberLoop>(std::move(shares[t]), expected[t], o.max_connecting, deadline,
+                                         std::chrono::duration_cast<SteadyClock::duration>(
+                                             std::chrono::duration<double, std::milli>(o.read_every_ms))));
   return loops;
 }
 

@@ -36,6 +36,9 @@ void add_load_options(CLI::App& app, Options& o) {
       ->check(CLI::Range(0.0, 1e7));
   app.add_option("--size", o.size, "Payload bytes (padded)")->check(CLI::Range(0, 1'000'000));
   app.add_option("--threads", o.threads, "Subscriber threads, one epoll loop each")->check(CLI::Range(1, 64));
+  app.add_option("--read-every", o.read_every_ms,
+                 "Slow readers: each subscriber thread reads at most once per this many ms (0 = at once)")
+      ->check(CLI::Range(0.0, 1000.0));
   app.add_option("--max-connecting", o.max_connecting, "Per thread: connections opened but not yet ready")
       ->check(CLI::Range(1, 100'000));
 }

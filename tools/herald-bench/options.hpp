@@ -37,6 +37,9 @@ struct Options {
   double quiet = 10;  // after publishing: stop early when nothing arrives for this long
   double settle = 1;  // idle mode: pause before reading the server's RSS
   int threads = 2;
+  // Slow readers: each subscriber thread reads its sockets at most once per this many milliseconds
+  // (0 = as soon as data arrives), as subscribers far away or on a busy device do.
+  double read_every_ms = 0;
   int max_connecting = 128;  // per thread: connections opened but not yet subscribed
   std::string run_id;        // empty: derived from pid and time
   bool json = false;

@@ -106,9 +106,9 @@ void print_json(const Options& o, const Result& r) {
   // Added later: the fields above keep their names and meaning (with a broker, they include it).
   fmt::print(
       "\"urls\":{},\"broker_pids\":{},\"broker_cpu_seconds\":{:.3f},\"broker_cpu_us_per_delivery\":{:.4f},"
-      "\"broker_rss_before\":{},\"broker_rss_after\":{}}}\n",
+      "\"broker_rss_before\":{},\"broker_rss_after\":{},\"threads\":{},\"read_every_ms\":{}}}\n",
       o.urls.size(), o.broker_pids.size(), r.broker_cpu_seconds, r.broker_cpu_us_per_delivery,
-      r.broker_rss_before, r.broker_rss_after);
+      r.broker_rss_before, r.broker_rss_after, o.threads, o.read_every_ms);
 }
 
 }  // namespace bench

@@ -7,8 +7,11 @@
 namespace bench {
 
 SubscriberLoop::SubscriberLoop(std::vector<Subscriber> subscribers, std::uint64_t expected_deliveries,
-                               int max_connecting, Deadline deadline)
-    : subscribers_(std::move(subscribers)), max_connecting_(max_connecting), deadline_(deadline) {
+                               int max_connecting, Deadline deadline, SteadyClock::duration read_every)
+    : subscribers_(std::move(subscribers)),
+      max_connecting_(max_connecting),
+      deadline_(deadline),
+      read_every_(read_every) {
   ctx_.epfd = epoll_create1(EPOLL_CLOEXEC);
   ctx_.latencies_ns.reserve(expected_deliveries);
 }
@@ -41,14 +44,29 @@ void SubscriberLoop::publish_progress() {
   progress_.fresh_deliveries.store(ctx_.fresh_deliveries, std::memory_order_release);
 }
 
+// Sleeps until the next pass of a slow loop is due (never past the run's deadline).
+void SubscriberLoop::pace(Deadline& next_pass) const {
+  if (read_every_ == SteadyClock::duration::zero()) return;
+  next_pass = std::max(next_pass + read_every_, SteadyClock::now());
+  std::this_thread::sleep_until(std::min(next_pass, deadline_));
+}
+
 void SubscriberLoop::run() {
   constexpr int batch = 512;
   epoll_event events[batch];
+  bool slow = read_every_ > SteadyClock::duration::zero();
+  Deadline next_pass = SteadyClock::now();
   while (!stop_.load(std::memory_order_relaxed) && !expired(deadline_)) {
     open_more();
-    int n = epoll_wait(ctx_.epfd, events, batch, 5);
-    for (int i = 0; i < n; ++i) subscribers_[events[i].data.u32].on_event(events[i].events);
+    // A slow loop takes every ready socket in one pass: as many epoll_waits as it takes to see each once.
+    std::size_t waits = slow ? subscribers_.size() / batch + 1 : 1;
+    for (std::size_t w = 0; w < waits; ++w) {
+      int n = epoll_wait(ctx_.epfd, events, batch, slow ? 0 : 5);
+      for (int i = 0; i < n; ++i) subscribers_[events[i].data.u32].on_event(events[i].events);
+      if (n < batch) break;
+    }
     publish_progress();
+    pace(next_pass);
   }
   for (auto& s : subscribers_) s.close_now();
   publish_progress();

@@ -1,6 +1,7 @@
 // One subscriber thread: an epoll loop that owns a share of the subscribers, opens them gradually (a
 // bounded number connecting at once), drives their sockets and publishes progress counters that the
-// main thread reads while it waits.
+// main thread reads while it waits. A slow loop (read_every > 0) handles its sockets' events at most once
+// per read_every and sleeps between, so data piles up in the kernel as it does for distant readers.
 #pragma once
 
 #include <atomic>
@@ -22,7 +23,7 @@ struct LoopProgress {
 class SubscriberLoop {
  public:
   SubscriberLoop(std::vector<Subscriber> subscribers, std::uint64_t expected_deliveries, int max_connecting,
-                 Deadline deadline);
+                 Deadline deadline, SteadyClock::duration read_every = {});
   ~SubscriberLoop();
   SubscriberLoop(const SubscriberLoop&) = delete;
   SubscriberLoop& operator=(const SubscriberLoop&) = delete;
@@ -39,10 +40,12 @@ class SubscriberLoop {
   void run();
   void open_more();
   void publish_progress();
+  void pace(Deadline& next_pass) const;
 
   std::vector<Subscriber> subscribers_;
   int max_connecting_;
   Deadline deadline_;
+  SteadyClock::duration read_every_;
   std::size_t opened_ = 0;
   LoopContext ctx_;
   LoopProgress progress_;
