@@ -4,6 +4,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace bench {
 
 SubscriberLoop::SubscriberLoop(std::vector<Subscriber> subscribers, std::uint64_t expected_deliveries,
@@ -46,7 +48,7 @@ void SubscriberLoop::publish_progress() {
 
 // Sleeps until the next pass of a slow loop is due (never past the run's deadline).
 void SubscriberLoop::pace(Deadline& next_pass) const {
-  if (read_every_ == SteadyClock::duration::zero()) return;
+  if (!slow()) return;
   next_pass = std::max(next_pass + read_every_, SteadyClock::now());
   std::this_thread::sleep_until(std::min(next_pass, deadline_));
 }
@@ -54,14 +56,13 @@ void SubscriberLoop::pace(Deadline& next_pass) const {
 void SubscriberLoop::run() {
   constexpr int batch = 512;
   epoll_event events[batch];
-  bool slow = read_every_ > SteadyClock::duration::zero();
   Deadline next_pass = SteadyClock::now();
   while (!stop_.load(std::memory_order_relaxed) && !expired(deadline_)) {
     open_more();
     // A slow loop takes every ready socket in one pass: as many epoll_waits as it takes to see each once.
-    std::size_t waits = slow ? subscribers_.size() / batch + 1 : 1;
+    std::size_t waits = slow() ? subscribers_.size() / batch + 1 : 1;
     for (std::size_t w = 0; w < waits; ++w) {
-      int n = epoll_wait(ctx_.epfd, events, batch, slow ? 0 : 5);
+      int n = epoll_wait(ctx_.epfd, events, batch, slow() ? 0 : 5);
       for (int i = 0; i < n; ++i) subscribers_[events[i].data.u32].on_event(events[i].events);
       if (n < batch) break;
     }

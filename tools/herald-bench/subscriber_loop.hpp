@@ -41,6 +41,7 @@ class SubscriberLoop {
   void open_more();
   void publish_progress();
   void pace(Deadline& next_pass) const;
+  bool slow() const { return read_every_ > SteadyClock::duration::zero(); }
 
   std::vector<Subscriber> subscribers_;
   int max_connecting_;
