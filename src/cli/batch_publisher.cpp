@@ -2,7 +2,9 @@
 #include "cli/batch_publisher.hpp"
 
 #include <boost/json.hpp>
-#include <iostream>
+#include <string>
+
+#include "cli/demo_log.hpp"
 
 namespace herald::cli {
 namespace {
@@ -32,11 +34,10 @@ bool BatchPublisher::publish(const std::vector<OutgoingMessage>& messages) const
   try {
     HttpReply reply = post(url_, "/api/publish", boost::json::serialize(body), headers);
     if (reply.status == 200) return true;
-    std::cerr << "demo-backend: publishing to " << messages.front().channel << " failed: HTTP "
-              << reply.status << ": " << reply.body << "\n";
+    demo_log({"publishing to ", messages.front().channel, " failed: HTTP ", std::to_string(reply.status),
+              ": ", reply.body});
   } catch (const ConnectionError& error) {
-    std::cerr << "demo-backend: publishing to " << messages.front().channel << " failed: " << error.what()
-              << "\n";
+    demo_log({"publishing to ", messages.front().channel, " failed: ", error.what()});
   }
   return false;
 }

@@ -14,6 +14,7 @@
 #include "cli/batch_publisher.hpp"
 #include "cli/commands.hpp"
 #include "cli/demo_jobs.hpp"
+#include "cli/demo_log.hpp"
 #include "cli/demo_request.hpp"
 #include "cli/http_client.hpp"
 #include "cli/metrics_summary.hpp"
@@ -70,10 +71,9 @@ std::string envelope_data(const std::string& event_data) {
             return true;
           },
           error_body);
-      if (status != 200)
-        std::cerr << "demo-backend: " << target << ": HTTP " << status << ": " << error_body << "\n";
+      if (status != 200) demo_log({target, ": HTTP ", std::to_string(status), ": ", error_body});
     } catch (const ConnectionError& error) {
-      if (!told_waiting) std::cerr << "demo-backend: waiting for herald: " << error.what() << "\n";
+      if (!told_waiting) demo_log({"waiting for herald: ", error.what()});
       told_waiting = true;
     }
     std::this_thread::sleep_for(kReconnectDelay);
@@ -95,7 +95,7 @@ std::string envelope_data(const std::string& event_data) {
       HttpReply reply = get(url, "/metrics", headers);
       auto taken_at = std::chrono::steady_clock::now();
       if (reply.status != 200) {
-        std::cerr << "demo-backend: GET /metrics: HTTP " << reply.status << ": " << reply.body << "\n";
+        demo_log({"GET /metrics: HTTP ", std::to_string(reply.status), ": ", reply.body});
         previous.reset();
       } else {
         MetricsSample sample = metrics_sample(reply.body);
@@ -127,12 +127,8 @@ int demo_backend_command(const DemoBackendOptions& options) {
   }
   BatchPublisher publisher(*url, publisher_api_key(options.api_key));
   DemoJobs jobs(options, publisher);
-  // One write for the whole line: the server shares this stream when both run under scripts/run.sh, and
-  // std::cerr writes every piece of a chained << at once.
-  std::string ready_line = "demo-backend: serving the demo pages of " + to_string(*url) + " (requests on " +
-                           std::string(kDemoRequestChannel) + ", metrics to " +
-                           std::string(kDemoMetricsChannel) + ")\n";
-  std::cerr << ready_line;
+  demo_log({"serving the demo pages of ", to_string(*url), " (requests on ", kDemoRequestChannel,
+            ", metrics to ", kDemoMetricsChannel, ")"});
   std::thread metrics;
   // The dashboard's samples start once requests are followed: a page that sees them knows the backend
   // is ready for its requests too.

@@ -7,9 +7,9 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
-#include <iostream>
 #include <vector>
 
+#include "cli/demo_log.hpp"
 #include "cli/reply_tokens.hpp"
 
 namespace herald::cli {
@@ -41,7 +41,7 @@ void DemoJobs::start(const DemoRequest& request) {
   } else if (const auto* refused = std::get_if<RefusedRequest>(&request)) {
     refuse(refused->reply, refused->message);
   } else {
-    std::cerr << "demo-backend: request ignored: " << std::get<UnreadableRequest>(request).message << "\n";
+    demo_log({"request ignored: ", std::get<UnreadableRequest>(request).message});
   }
 }
 
