@@ -15,12 +15,11 @@ Parsed<SubscriberSeat> take_subscriber_seat(Worker& worker, const Access& access
 
 Parsed<std::vector<SubscriberSeat>> take_subscriber_seats(Worker& worker, const Access& access,
                                                           const std::vector<std::string>& channels) {
-  std::vector<SubscriberSeat> seats;
-  seats.reserve(channels.size());
+  std::vector<SubscriberSeat> seats;  // only counted ones: a stream without limits allocates nothing
   for (const auto& channel : channels) {
     auto seat = take_subscriber_seat(worker, access, channel);
     if (auto* refusal = std::get_if<ApiError>(&seat)) return std::move(*refusal);  // `seats` are given back
-    seats.push_back(std::get<SubscriberSeat>(std::move(seat)));
+    if (std::get<SubscriberSeat>(seat).counted()) seats.push_back(std::get<SubscriberSeat>(std::move(seat)));
   }
   return seats;
 }

@@ -15,7 +15,8 @@ namespace herald {
 // A place on `channel` (empty when the channel has no limit), or the refusal.
 Parsed<SubscriberSeat> take_subscriber_seat(Worker& worker, const Access& access, const std::string& channel);
 
-// A place on every one of `channels`, or the refusal for the first that is full (and none is kept).
+// The places on those of `channels` that have a limit (empty when none has), or the refusal for the
+// first that is full (and none is kept).
 Parsed<std::vector<SubscriberSeat>> take_subscriber_seats(Worker& worker, const Access& access,
                                                           const std::vector<std::string>& channels);
 

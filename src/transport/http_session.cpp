@@ -369,6 +369,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       any = any || sse.keeps_presence.back();
     }
     if (sse.presence_events && !any) return presence_disabled_error(sse.channels.front());
+    if (!any) return std::nullopt;  // in no presence: no id, and the info is not used
     sse.presence_client.id = new_client_id();
     if (identity.token) sse.presence_client.user = identity.token->subject;
     auto info = presence_info(identity, std::move(sse.info_json), worker_.config().presence_max_info_bytes);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <memory>
 
 #include "core/resume_token.hpp"
 #include "protocol/gap_json.hpp"
@@ -78,7 +79,7 @@ constexpr std::string_view kResponseHead =
     "Connection: close\r\n"
     "\r\n";
 
-// The response head with `extra` header lines before its end.
+// The response head with `extra` header lines (maybe none) before its end.
 std::string response_head(std::string_view extra) {
   std::string head(kResponseHead.substr(0, kResponseHead.size() - 2));
   head += extra;
@@ -107,27 +108,20 @@ class SseStream final : public StreamConnection<Stream>,
       : Base(std::move(stream), worker, std::move(slot), Transport::sse),
         opened_(Clock::now()),
         token_expires_(params.token_expires),
-        raw_(params.raw),
-        presence_events_(params.presence_events) {}
+        raw_(params.raw) {}
 
   // The parameters are used here and not kept: a long-lived stream keeps only what it uses.
   void start(SseParams params) {
-    if (params.extra_headers.empty())
-      this->send_static(kResponseHead);
-    else
-      this->send(response_head(params.extra_headers));
-    this->send(sse::retry_field(worker_.config().sse_retry_ms));
+    // One entry for the head and the retry field: the queue of an idle stream keeps room for one.
+    this->send(response_head(params.extra_headers) + sse::retry_field(worker_.config().sse_retry_ms));
     seats_ = std::move(params.seats);
-    presence_client_ = std::move(params.presence_client);
+    presence_ = presence_of(params);
     parts_.resize(params.channels.size());
-    presence_.resize(params.channels.size());
     feeds_.reserve(params.channels.size());
     for (std::size_t i = 0; i < params.channels.size(); ++i) {
       feeds_.push_back(std::make_unique<ChannelFeed>(worker_.hub(), params.channels[i], *this));
       feeds_.back()->index = i;
       if (params.since[i]) parts_[i] = unresumed_part(*params.since[i]);
-      if (i < params.keeps_presence.size() && params.keeps_presence[i])
-        presence_[i].emplace(/*keep_set=*/false);
     }
     resumed_ =
         std::any_of(params.since.begin(), params.since.end(), [](auto& since) { return since.has_value(); });
@@ -139,7 +133,7 @@ class SseStream final : public StreamConnection<Stream>,
   void on_shutdown() override { end_stream("shutdown"); }
 
   void on_feed_started(ChannelFeed& feed) override {
-    if (presence_[feed.index]) join_presence(feed.index);
+    if (presence_view(feed.index)) join_presence(feed.index);
     // A feed that resumes with a gap keeps the client's part until its gap event is sent.
     if (!resumed_ || feed.recovered() || parts_[feed.index].empty())
       parts_[feed.index] = feed.position().to_string();
@@ -171,8 +165,8 @@ class SseStream final : public StreamConnection<Stream>,
   }
 
   void on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) override {
-    auto& view = presence_[feed.index];
-    if (!presence_events_ || !view) return;
+    auto* view = presence_view(feed.index);
+    if (!view || !presence_->events) return;
     for (const auto& change : view->on_change(event)) enqueue_presence_change(change);
     this->request_flush();
   }
@@ -188,6 +182,32 @@ class SseStream final : public StreamConnection<Stream>,
     MessagePtr message;
     std::optional<Gap> gap;
   };
+
+  // What a stream in the presence of at least one of its channels keeps; a stream in none keeps nothing
+  // (most streams: presence is off by default), so it costs them only a null pointer.
+  struct Presence {
+    PresenceClient client;
+    bool events = false;  // presence=true: the presence list and its changes are sent
+    std::vector<std::optional<PresenceView>> views;  // per channel; empty for one without presence
+  };
+
+  static std::unique_ptr<Presence> presence_of(SseParams& params) {
+    const auto& keeps = params.keeps_presence;
+    if (std::find(keeps.begin(), keeps.end(), true) == keeps.end()) return nullptr;
+    auto presence = std::make_unique<Presence>();
+    presence->client = std::move(params.presence_client);
+    presence->events = params.presence_events;
+    presence->views.resize(params.channels.size());
+    for (std::size_t i = 0; i < keeps.size() && i < params.channels.size(); ++i)
+      if (keeps[i]) presence->views[i].emplace(/*keep_set=*/false);
+    return presence;
+  }
+
+  // The presence view of channel `index`; null when the stream is not in that channel's presence.
+  PresenceView* presence_view(std::size_t index) {
+    if (!presence_ || !presence_->views[index]) return nullptr;
+    return &*presence_->views[index];
+  }
 
   std::shared_ptr<Base> self() override { return this->shared_from_this(); }
   void on_received(char*, std::size_t) override {}  // the client has nothing to say after its request
@@ -205,8 +225,8 @@ class SseStream final : public StreamConnection<Stream>,
 
   void on_ending() override {
     for (auto& feed : feeds_) {
-      if (presence_[feed->index] && feed->started())  // joined when it started
-        worker_.state().engine->leave(worker_.id(), feed->channel(), presence_client_.id);
+      if (presence_view(feed->index) && feed->started())  // joined when it started
+        worker_.state().engine->leave(worker_.id(), feed->channel(), presence_->client.id);
       feed->stop();
     }
     held_.clear();
@@ -256,7 +276,7 @@ class SseStream final : public StreamConnection<Stream>,
   // presence=true the answer is sent as a `presence` event, then the changes after it.
   void join_presence(std::size_t index) {
     std::string channel = feeds_[index]->channel();
-    worker_.state().engine->join(worker_.id(), channel, presence_client_,
+    worker_.state().engine->join(worker_.id(), channel, presence_->client,
                                  [weak = this->weak_from_this(), index, channel](PresenceOutcome outcome) {
                                    auto self = weak.lock();
                                    if (outcome.status != EngineStatus::ok)
@@ -267,11 +287,11 @@ class SseStream final : public StreamConnection<Stream>,
   }
 
   void on_presence_joined(std::size_t index, const PresenceClients& clients) {
-    auto news = presence_[index]->on_snapshot(clients);
-    if (!presence_events_) return;
+    auto news = presence_view(index)->on_snapshot(clients);
+    if (!presence_->events) return;
     std::string event;
     sse::append_event_body(event, "presence",
-                           presence_reply_fields(feeds_[index]->channel(), presence_client_.id, clients));
+                           presence_reply_fields(feeds_[index]->channel(), presence_->client.id, clients));
     this->send(std::move(event));
     for (const auto& change : news) enqueue_presence_change(change);
     this->request_flush();
@@ -279,7 +299,7 @@ class SseStream final : public StreamConnection<Stream>,
 
   // A join or leave of another client as an event without an id line (it moves no cursor).
   void enqueue_presence_change(const PresenceEvent& change) {
-    if (this->closing() || change.client.id == presence_client_.id) return;  // it is in the list
+    if (this->closing() || change.client.id == presence_->client.id) return;  // it is in the list
     std::string event;
     sse::append_event_body(event, presence_change_name(change.change), presence_event_json(change));
     this->send(std::move(event));
@@ -302,11 +322,9 @@ class SseStream final : public StreamConnection<Stream>,
   std::vector<Held> held_;  // events that arrived before every channel had its start position
   Clock::time_point opened_;
   std::optional<std::chrono::system_clock::time_point> token_expires_;
-  bool raw_;              // format=raw: the payload itself as data
-  bool resumed_ = false;  // the client gave a position to resume from
-  bool presence_events_;  // presence=true: the presence list and its changes are sent
-  PresenceClient presence_client_;
-  std::vector<std::optional<PresenceView>> presence_;  // per channel; empty for one without presence
+  bool raw_;                            // format=raw: the payload itself as data
+  bool resumed_ = false;                // the client gave a position to resume from
+  std::unique_ptr<Presence> presence_;  // null: in no channel's presence
 };
 
 }  // namespace
