@@ -57,7 +57,7 @@ Access::Access(const Config& config) : config_(config), verifier_(verifier_setti
 std::variant<Identity, ApiError> Access::identify_token(std::string_view token) const {
   auto verified = verifier_.verify(token, std::chrono::system_clock::now());
   if (auto* refusal = std::get_if<JwtRefusal>(&verified)) return unauthorized(*refusal);
-  return Identity{std::get<JwtClaims>(std::move(verified))};
+  return Identity{std::make_shared<const JwtClaims>(std::get<JwtClaims>(std::move(verified)))};
 }
 
 std::variant<Identity, ApiError> Access::identify(const HttpRequest& request, bool cookie) const {

@@ -14,6 +14,11 @@ namespace herald {
 using namespace herald::ws;
 using Clock = std::chrono::steady_clock;
 
+const std::string& ClientSession::client_id() {
+  if (client_id_.empty()) client_id_ = new_client_id();
+  return client_id_;
+}
+
 void ClientSession::run(std::string_view text) {
   if (ended_) return;
   PublishLimits limits{worker_.config().max_message_bytes, 1};
@@ -68,7 +73,7 @@ ClientSession::Subscriptions::iterator ClientSession::find(const std::string& ch
 }
 
 void ClientSession::retire(Subscriptions::iterator it) {
-  if (it->present) worker_.state().engine->leave(worker_.id(), it->feed->channel(), client_id_);
+  if (it->present) worker_.state().engine->leave(worker_.id(), it->feed->channel(), client_id());
   it->feed->stop();
   retired_.push_back(std::move(it->feed));
   subscriptions_.erase(it);
@@ -106,7 +111,7 @@ std::optional<ApiError> ClientSession::join_presence(const std::string& channel,
   if (auto* refusal = std::get_if<ApiError>(&info)) return std::move(*refusal);
   std::string info_json = std::get<std::string>(std::move(info));
   std::string user = identity_.token ? identity_.token->subject : "";
-  worker_.state().engine->join(worker_.id(), channel, {client_id_, std::move(user), std::move(info_json)},
+  worker_.state().engine->join(worker_.id(), channel, {client_id(), std::move(user), std::move(info_json)},
                                [channel](PresenceOutcome outcome) {
                                  if (outcome.status != EngineStatus::ok)
                                    spdlog::warn("presence of {} not joined: {}", channel, outcome.error);
@@ -126,7 +131,7 @@ void ClientSession::presence(const Command& command) {
         if (ended_) return;
         if (outcome.status != EngineStatus::ok)
           return reply_error(id, engine_error(outcome.status, outcome.error));
-        output_.send_text(ok_reply(id, presence_reply_fields(channel, client_id_, outcome.clients)));
+        output_.send_text(ok_reply(id, presence_reply_fields(channel, client_id(), outcome.clients)));
       });
 }
 

@@ -69,8 +69,9 @@ class ClientSession final : public FeedSink {
   void on_feed_failed(ChannelFeed& feed, const std::string& reason) override;
   void on_feed_presence(ChannelFeed& feed, const PresenceEvent& event) override;
 
-  // The id others see for this client in presence.
-  const std::string& client_id() const { return client_id_; }
+  // The id others see for this client in presence, made the first time it is needed (most clients never
+  // enter a presence set, and an idle connection should cost little).
+  const std::string& client_id();
 
  private:
   // A subscription that is a signaling room: who the peers are, and how far its join is.
@@ -122,10 +123,10 @@ class ClientSession final : public FeedSink {
   const Access& access_;
   Identity identity_;
   ClientRates rates_;
-  std::string client_id_ = new_client_id();
+  std::string client_id_;  // empty until client_id()
   Subscriptions subscriptions_;
   std::unique_ptr<ChannelFeed> inbox_;
-  std::optional<SignalBudget> signal_budget_;  // made with the first signal
+  std::unique_ptr<SignalBudget> signal_budget_;  // made with the first signal
   std::vector<std::unique_ptr<ChannelFeed>> retired_;
   bool ended_ = false;
 };

@@ -57,7 +57,7 @@ void ClientSession::join(Command& command) {
 
 void ClientSession::start_inbox() {
   if (inbox_) return;
-  inbox_ = std::make_unique<ChannelFeed>(worker_.hub(), inbox_channel(client_id_), *this);
+  inbox_ = std::make_unique<ChannelFeed>(worker_.hub(), inbox_channel(client_id()), *this);
   inbox_->start(std::nullopt);
 }
 
@@ -76,7 +76,7 @@ void ClientSession::join_room(Subscription& subscription) {
   std::string user = identity_.token ? identity_.token->subject : "";
   const std::string& channel = subscription.feed->channel();
   worker_.state().engine->join(
-      worker_.id(), channel, {client_id_, std::move(user), std::move(room.info_json)},
+      worker_.id(), channel, {client_id(), std::move(user), std::move(room.info_json)},
       [this, keep = output_.keep_alive(), channel, which = &room](PresenceOutcome outcome) {
         if (!ended_) on_room_joined(channel, which, std::move(outcome));
       });
@@ -92,7 +92,7 @@ void ClientSession::on_room_joined(const std::string& channel, const Room* which
   // The engine lists the present in the order they joined: the first max_peers have the room.
   const std::size_t max_peers = worker_.config().signaling_max_peers;
   std::size_t place = 0;
-  while (place < outcome.clients.size() && outcome.clients[place].id != client_id_) ++place;
+  while (place < outcome.clients.size() && outcome.clients[place].id != client_id()) ++place;
   if (place >= max_peers) {
     reply_error(it->reply_id, {http::status::forbidden, "room_full",
                                "room " + channel + " has its " + std::to_string(max_peers) +
@@ -102,15 +102,15 @@ void ClientSession::on_room_joined(const std::string& channel, const Room* which
   Room& room = *it->room;
   auto news = room.peers.on_snapshot(outcome.clients);
   room.joined = true;
-  output_.send_text(ok_reply(it->reply_id, join_reply_fields(channel, client_id_, outcome.clients)));
+  output_.send_text(ok_reply(it->reply_id, join_reply_fields(channel, client_id(), outcome.clients)));
   for (const auto& change : news)
-    if (change.client.id != client_id_) output_.send_text(peer_push(change));
+    if (change.client.id != client_id()) output_.send_text(peer_push(change));
   output_.output_ready();
 }
 
 void ClientSession::on_room_presence(Subscription& subscription, const PresenceEvent& event) {
   for (const auto& change : subscription.room->peers.on_change(event))
-    if (change.client.id != client_id_) output_.send_text(peer_push(change));
+    if (change.client.id != client_id()) output_.send_text(peer_push(change));
   output_.output_ready();
 }
 
@@ -128,12 +128,12 @@ void ClientSession::signal(Command& command) {
   auto it = find(command.channel);
   if (it == subscriptions_.end() || !it->room || !it->room->joined)
     return reply_error(command.id, not_joined_error(command.channel));
-  if (command.to == client_id_ || !it->room->peers.contains(command.to))
+  if (command.to == client_id() || !it->room->peers.contains(command.to))
     return reply_error(command.id, {http::status::not_found, "unknown_peer",
                                     "no peer " + command.to + " in room " + command.channel});
   if (!signal_budget_) {
     const Config& config = worker_.config();
-    signal_budget_.emplace(
+    signal_budget_ = std::make_unique<SignalBudget>(
         SignalLimits{config.signaling_max_signal_bytes, config.signaling_signal_rate.per_second,
                      config.signaling_signal_burst},
         ClientLimits::now());
@@ -141,7 +141,7 @@ void ClientSession::signal(Command& command) {
   if (auto refusal = signal_budget_->take(command.data_json.size(), ClientLimits::now()))
     return reply_error(command.id, *refusal);
   PublishRequest request{inbox_channel(command.to), "signal",
-                         signal_message_json(command.channel, client_id_, command.data_json), ""};
+                         signal_message_json(command.channel, client_id(), command.data_json), ""};
   worker_.state().engine->publish(
       worker_.id(), std::move(request),
       [this, keep = output_.keep_alive(), id = command.id](PublishOutcome outcome) {
