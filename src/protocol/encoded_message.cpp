@@ -4,8 +4,10 @@
 #include <array>
 #include <boost/json.hpp>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
+#include "protocol/json_text.hpp"
 #include "protocol/sse/sse_format.hpp"
 #include "protocol/ws/deflate.hpp"
 #include "protocol/ws/frame.hpp"
@@ -13,23 +15,20 @@
 namespace herald {
 namespace {
 
-void append_json_string(std::string& out, std::string_view text) {
-  out += boost::json::serialize(boost::json::string_view(text.data(), text.size()));
-}
-
-std::string encode_envelope(const EncodedMessage& m, std::string_view data_json, std::size_t& data_at) {
+std::string encode_envelope(const EncodedMessage& m, std::string_view cursor, std::string_view data_json,
+                            std::size_t& data_at) {
   std::string out;
-  out.reserve(128 + m.channel.size() + data_json.size());
+  out.reserve(96 + m.channel.size() + m.event.size() + 2 * cursor.size() + data_json.size());
   out += "{\"channel\":";
   append_json_string(out, m.channel);
   out += ",\"epoch\":\"";
   out += m.epoch;
   out += "\",\"offset\":";
-  out += std::to_string(m.offset);
+  append_decimal(out, m.offset);
   out += ",\"cursor\":\"";
-  out += m.cursor().to_string();
+  out += cursor;
   out += "\",\"time\":";
-  out += std::to_string(m.time_ms);
+  append_decimal(out, m.time_ms);
   out += ",\"event\":";
   append_json_string(out, m.event);
   out += ",\"data\":";
@@ -39,27 +38,33 @@ std::string encode_envelope(const EncodedMessage& m, std::string_view data_json,
   return out;
 }
 
-// The payload as raw SSE data: a JSON string is sent as its text, anything else as JSON.
-std::string raw_payload(std::string_view data_json) {
-  if (data_json.empty() || data_json.front() != '"') return std::string(data_json);
+// The payload as raw SSE data: a JSON string is sent as its text, anything else as JSON (then without a
+// copy of its own: `data_json` itself).
+std::optional<std::string> raw_string_payload(std::string_view data_json) {
+  if (data_json.empty() || data_json.front() != '"') return std::nullopt;
   boost::json::value value = boost::json::parse(boost::json::string_view(data_json.data(), data_json.size()));
   return std::string(value.as_string().c_str(), value.as_string().size());
 }
 
-std::string encode_sse(const EncodedMessage& m, std::string_view data, std::size_t& body_at) {
+std::string encode_sse(const EncodedMessage& m, std::string_view cursor, std::string_view data,
+                       std::size_t& body_at) {
   std::string out;
-  out.reserve(48 + m.event.size() + data.size());
-  sse::append_id(out, m.cursor().to_string());
+  out.reserve(48 + cursor.size() + m.event.size() + data.size());
+  sse::append_id(out, cursor);
   body_at = out.size();
   sse::append_event_body(out, m.event, data);
   return out;
 }
 
+// The envelope with "op":"message" in front, in one text frame.
 std::string encode_ws_frame(const EncodedMessage& m, std::size_t& payload_at) {
-  std::string payload = "{\"op\":\"message\"," + m.envelope.substr(1);
-  std::string frame = ws::server_frame_header(ws::Opcode::text, payload.size());
+  constexpr std::string_view kOp = "{\"op\":\"message\",";
+  std::string_view rest = std::string_view(m.envelope).substr(1);
+  std::string frame = ws::server_frame_header(ws::Opcode::text, kOp.size() + rest.size());
   payload_at = frame.size();
-  frame += payload;
+  frame.reserve(frame.size() + kOp.size() + rest.size());
+  frame += kOp;
+  frame += rest;
   return frame;
 }
 
@@ -110,9 +115,13 @@ MessagePtr make_message(std::string channel, std::string epoch, std::uint64_t of
   m->offset = offset;
   m->time_ms = time_ms;
   m->event = std::move(event);
-  m->envelope = encode_envelope(*m, data_json, m->data_at);
-  m->sse = encode_sse(*m, m->envelope, m->sse_body_at);
-  m->sse_raw = encode_sse(*m, raw_payload(data_json), m->sse_raw_body_at);
+  std::string cursor;
+  append_cursor(cursor, m->epoch, offset);
+  m->envelope = encode_envelope(*m, cursor, data_json, m->data_at);
+  m->sse = encode_sse(*m, cursor, m->envelope, m->sse_body_at);
+  auto raw_string = raw_string_payload(data_json);
+  m->sse_raw =
+      encode_sse(*m, cursor, raw_string ? std::string_view(*raw_string) : data_json, m->sse_raw_body_at);
   m->ws_frame = encode_ws_frame(*m, m->ws_payload_at);
   return m;
 }

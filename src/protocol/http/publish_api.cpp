@@ -6,6 +6,7 @@
 #include "core/channel_name.hpp"
 #include "core/utf8.hpp"
 #include "protocol/http/exact_json.hpp"
+#include "protocol/json_text.hpp"
 
 namespace herald {
 namespace json = boost::json;
@@ -164,13 +165,19 @@ Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view c
 }
 
 std::string publish_result_json(const std::string& channel, const PublishResult& result) {
-  json::object object;
-  object["channel"] = channel;
-  object["epoch"] = result.cursor.epoch;
-  object["offset"] = result.cursor.offset;
-  object["cursor"] = result.cursor.to_string();
-  object["duplicate"] = result.duplicate;
-  return json::serialize(object);
+  const Cursor& cursor = result.cursor;
+  std::string out;
+  out.reserve(96 + channel.size() + 2 * cursor.epoch.size());
+  out += "{\"channel\":";
+  append_json_string(out, channel);
+  out += ",\"epoch\":";
+  append_json_string(out, cursor.epoch);
+  out += ",\"offset\":";
+  append_decimal(out, cursor.offset);
+  out += ",\"cursor\":\"";
+  append_cursor(out, cursor.epoch, cursor.offset);
+  out += result.duplicate ? "\",\"duplicate\":true}" : "\",\"duplicate\":false}";
+  return out;
 }
 
 }  // namespace herald
