@@ -11,6 +11,7 @@ import { wsConnect } from './lib/ws-client.mjs';
 import { uniqueChannel, parseCursor, sleep, waitFor } from './lib/util.mjs';
 
 const PREFIX = 'hc';
+const SSE_MAX_CHANNELS = 16; // the default of sse.max_channels
 
 /** The key of a channel's meta hash: its slot is the slot of every key and of the topic of the channel. */
 const metaKey = (channel) => `${PREFIX}:{${channel}}:m`;
@@ -335,13 +336,15 @@ describe('Redis Cluster of three masters', { skip: redisSkip() }, () => {
     for (const [port, list] of byMaster) assert.ok(list.length >= 3, `master :${port} serves ${list.length} channels`);
     for (const node of nodes) assert.equal(await readyz(node), 200, `${node.base} /readyz`);
 
-    const half = Math.ceil(channels.length / 2);
-    const followers = [
-      await followSse(b, channels.slice(0, half)),
-      await followSse(b, channels.slice(half)),
-      await followWs(b, channels),
-    ];
-    const followerOf = (channel) => [channels.indexOf(channel) < half ? followers[0] : followers[1], followers[2]];
+    // Reaching every master may take more than 30 channels: each SSE stream carries at most
+    // SSE_MAX_CHANNELS of them (sse.max_channels), the WebSocket all of them.
+    const streams = Math.ceil(channels.length / SSE_MAX_CHANNELS);
+    const perStream = Math.ceil(channels.length / streams);
+    const sseFollowers = [];
+    for (let i = 0; i < channels.length; i += perStream) sseFollowers.push(await followSse(b, channels.slice(i, i + perStream)));
+    const wsFollower = await followWs(b, channels);
+    const followers = [...sseFollowers, wsFollower];
+    const followerOf = (channel) => [sseFollowers[Math.floor(channels.indexOf(channel) / perStream)], wsFollower];
 
     const rounds = 5;
     const published = new Map(channels.map((c) => [c, []])); // channel → cursors, in order
