@@ -24,6 +24,8 @@
 //   channels they watch (position_check_interval), and reports on_position_check when it knows a
 //   channel may have missed messages (after reconnecting), so the last message of a burst is noticed
 //   without waiting for the next one.
+// Batches. `publish_batch` publishes several messages as one operation: each gets what `publish` would
+//   have given it, and the messages of one channel take offsets in the order of the batch.
 // Presence. `join` adds a client to a channel's presence (replacing an entry with the same id) and
 //   completes with everyone present after it; `leave` removes it; both report a PresenceEvent to every
 //   worker watching the channel (a join that only replaced an entry reports nothing). A channel with
@@ -93,6 +95,7 @@ struct PresenceOutcome {
 };
 
 using PublishCompletion = Completion<PublishOutcome>;
+using PublishBatchCompletion = Completion<std::vector<PublishOutcome>>;
 using PresenceCompletion = Completion<PresenceOutcome>;
 using HistoryCompletion = Completion<HistoryOutcome>;
 using WatchCompletion = Completion<WatchOutcome>;
@@ -125,6 +128,13 @@ class Engine {
   virtual bool finished() const { return true; }
 
   virtual void publish(WorkerId from, PublishRequest request, PublishCompletion done) = 0;
+  // Publishes each of `requests` (at least one) as publish() would and completes once with one outcome
+  // per request, in their order; the messages of one channel take offsets in the order of the batch.
+  // The requests are independent: one refused does not stop the others. This default starts every
+  // publish at once (an engine over the network sends them in one go); an engine may serve the whole
+  // batch in fewer steps.
+  virtual void publish_batch(WorkerId from, std::vector<PublishRequest> requests,
+                             PublishBatchCompletion done);
   virtual void history(WorkerId from, HistoryRequest request, HistoryCompletion done) = 0;
   // From the completion on (until unwatch), report every message published on `channel` to `worker`.
   virtual void watch(WorkerId worker, std::string channel, WatchCompletion done) = 0;

@@ -1,5 +1,6 @@
 // Adapters that let coroutines await the engine's operations:
-//   HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
+//   std::vector<PublishOutcome> outcomes = co_await async_publish_batch(engine, worker, requests,
+//   use_awaitable); HistoryOutcome outcome = co_await async_history(engine, worker, request, use_awaitable);
 //   PresenceOutcome present = co_await async_presence(engine, worker, channel, use_awaitable);
 #pragma once
 #include <boost/asio/async_result.hpp>
@@ -15,6 +16,16 @@ auto async_publish(Engine& engine, WorkerId worker, PublishRequest request, Toke
         engine.publish(worker, std::move(request), std::move(handler));
       },
       token, std::move(request));
+}
+
+template <typename Token>
+auto async_publish_batch(Engine& engine, WorkerId worker, std::vector<PublishRequest> requests,
+                         Token&& token) {
+  return boost::asio::async_initiate<Token, void(std::vector<PublishOutcome>)>(
+      [&engine, worker](auto handler, std::vector<PublishRequest> requests) {
+        engine.publish_batch(worker, std::move(requests), std::move(handler));
+      },
+      token, std::move(requests));
 }
 
 template <typename Token>

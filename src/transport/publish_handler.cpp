@@ -1,8 +1,10 @@
 // POST /api/publish and POST /api/publish/{channel} (see api_handlers.hpp and docs/protocol.md).
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <optional>
 
 #include "auth/api_keys.hpp"
 #include "auth/client_rates.hpp"
@@ -40,6 +42,46 @@ std::optional<ApiError> check_client_batch(const Access& access, const Identity&
   return std::nullopt;
 }
 
+void note_publish_duration(Worker& worker, std::chrono::steady_clock::time_point started) {
+  worker.metrics().publish_duration(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+// 200 with every result, or when the engine refused some message the status of the first refusal with
+// every result (the messages published and the refusals) after it: nothing published goes unreported.
+HttpResponse batch_answer(Worker& worker, const std::vector<std::string>& channels,
+                          const std::vector<PublishOutcome>& outcomes) {
+  std::vector<std::string> results;
+  results.reserve(outcomes.size());
+  std::optional<ApiError> first_refusal;
+  std::size_t refused = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    auto result = publish_result(worker.metrics(), channels[i], outcomes[i]);
+    if (auto* error = std::get_if<ApiError>(&result)) {
+      if (!first_refusal) first_refusal = *error;
+      ++refused;
+      results.push_back(publish_refusal_json(channels[i], *error));
+    } else {
+      results.push_back(std::get<std::string>(std::move(result)));
+    }
+  }
+  if (!first_refusal) return json_response(http::status::ok, batch_results_json(results, nullptr));
+  auto first = std::find_if(outcomes.begin(), outcomes.end(),
+                            [](const PublishOutcome& outcome) { return outcome.status != EngineStatus::ok; });
+  spdlog::warn("batch publish: the engine refused {} of {} messages, the first to {}: {}", refused,
+               outcomes.size(), channels[first - outcomes.begin()], first->error);
+  return json_response(first_refusal->status, batch_results_json(results, &*first_refusal));
+}
+
+HttpResponse single_answer(Worker& worker, const std::string& channel, const PublishOutcome& outcome) {
+  auto result = publish_result(worker.metrics(), channel, outcome);
+  if (auto* error = std::get_if<ApiError>(&result)) {
+    spdlog::warn("publish to {} refused by the engine: {}", channel, outcome.error);
+    return error_response(*error);
+  }
+  return json_response(http::status::ok, std::get<std::string>(std::move(result)));
+}
+
 }  // namespace
 
 asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access& access,
@@ -65,22 +107,23 @@ asio::awaitable<HttpResponse> handle_publish(Worker& worker, const Access& acces
     if (auto refusal = check_client_batch(access, identity, batch)) co_return refusal_response(*refusal);
   }
 
-  std::string results;
-  for (auto& message : batch.messages) {
-    std::string channel = message.channel;
-    PublishOutcome outcome =
-        co_await async_publish(*worker.state().engine, worker.id(), std::move(message), asio::use_awaitable);
-    auto result = publish_result(worker.metrics(), channel, outcome);
-    if (auto* error = std::get_if<ApiError>(&result)) {
-      spdlog::warn("publish to {} refused by the engine: {}", channel, outcome.error);
-      co_return error_response(*error);
-    }
-    if (!results.empty()) results += ',';
-    results += std::get<std::string>(result);
+  // A batch is one engine operation.
+  std::vector<std::string> channels;
+  channels.reserve(batch.messages.size());
+  for (const auto& message : batch.messages) channels.push_back(message.channel);
+  auto& engine = *worker.state().engine;
+  HttpResponse answer;
+  if (batch.is_batch) {
+    auto outcomes =
+        co_await async_publish_batch(engine, worker.id(), std::move(batch.messages), asio::use_awaitable);
+    answer = batch_answer(worker, channels, outcomes);
+  } else {
+    auto outcome =
+        co_await async_publish(engine, worker.id(), std::move(batch.messages.front()), asio::use_awaitable);
+    answer = single_answer(worker, channels.front(), outcome);
   }
-  worker.metrics().publish_duration(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  co_return json_response(http::status::ok, batch.is_batch ? "{\"results\":[" + results + "]}" : results);
+  if (answer.result() == http::status::ok) note_publish_duration(worker, started);
+  co_return answer;
 }
 
 }  // namespace herald

@@ -397,8 +397,39 @@ test('history.max_channels reached → 503 unavailable for a new channel; existi
     const extra = uniqueChannel('full4');
     assertErrorBody(await request(full.base, 'POST', '/api/publish', { body: { channel: extra, data: 1 } }), 503, 'unavailable');
     assertResult(await publish(full.base, names[0], 2), names[0], 2);
+
+    // A batch with a message for a new channel: the others are published, and the answer says which
+    // were (503 with every result, the refused one carrying its error).
+    const res = await request(full.base, 'POST', '/api/publish', {
+      body: { messages: [{ channel: names[1], data: 'x' }, { channel: extra, data: 'y' }, { channel: names[1], data: 'z' }] },
+    });
+    const body = assertErrorBody(res, 503, 'unavailable');
+    assert.equal(body.results.length, 3, res.text);
+    assertResult(body.results[0], names[1], 2);
+    assert.deepEqual(Object.keys(body.results[1]), ['channel', 'error'], res.text);
+    assert.equal(body.results[1].channel, extra);
+    assert.equal(body.results[1].error.code, 'unavailable');
+    assert.equal(body.results[1].error.message, body.error.message);
+    assertResult(body.results[2], names[1], 3);
+    const kept = await historyOk(full.base, names[1]);
+    assert.deepEqual(kept.messages.map((m) => m.data), [1, 'x', 'z']);
   } finally {
     await full.stop();
+  }
+});
+
+test('batch of 100 messages over 10 channels: offsets follow the order of the batch in every channel', async () => {
+  const channels = Array.from({ length: 10 }, (_, i) => uniqueChannel(`order${i}`));
+  const messages = Array.from({ length: 100 }, (_, i) => ({ channel: channels[(i * 7) % 10], data: i }));
+  const results = await publishBatch(srv.base, messages);
+  const seen = new Map(channels.map((c) => [c, 0]));
+  results.forEach((r, i) => {
+    seen.set(messages[i].channel, seen.get(messages[i].channel) + 1);
+    assertResult(r, messages[i].channel, seen.get(messages[i].channel));
+  });
+  for (const channel of channels) {
+    const { messages: stored } = await historyOk(srv.base, channel);
+    assert.deepEqual(stored.map((m) => m.data), messages.filter((m) => m.channel === channel).map((m) => m.data), channel);
   }
 });
 

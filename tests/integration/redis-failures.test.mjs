@@ -102,6 +102,11 @@ describe('Redis unreachable, then back with its data (AOF)', { skip: redisSkip()
       const { res, elapsed } = await timedPublish(node, channel, { lost: true });
       assertErrorBody(res, 503, 'engine_unavailable', 'publish while Redis is down');
       assert.ok(elapsed < 1000, `publish refused after ${elapsed} ms, expected well under 2 s`);
+      const batch = await request(node.base, 'POST', '/api/publish', {
+        body: { messages: [{ channel: `${channel}-lost`, data: 1 }, { channel: `${channel}-lost`, data: 2 }] },
+      });
+      const refused = assertErrorBody(batch, 503, 'engine_unavailable', 'batch publish while Redis is down');
+      assert.deepEqual(refused.results.map((r) => r.error?.code), ['engine_unavailable', 'engine_unavailable'], batch.text);
       const polled = await longPoll(node.base, channel, { since: start, timeout: 1 });
       assertErrorBody(polled.res, 503, 'engine_unavailable', 'long poll while Redis is down');
       const read = await history(node.base, channel, { since: start });

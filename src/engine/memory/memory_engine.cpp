@@ -1,6 +1,7 @@
 // Memory engine (see memory_engine.hpp).
 #include "engine/memory/memory_engine.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <stdexcept>
 
@@ -11,6 +12,15 @@ namespace herald {
 namespace asio = boost::asio;
 namespace {
 constexpr const char* kChannelLimitReached = "channel limit reached (history.max_channels)";
+
+// A batch on its way through the shards it touches: each shard fills the outcomes of its own requests,
+// and the last one done completes the batch.
+struct ShardedBatch {
+  std::vector<PublishRequest> requests;
+  std::vector<PublishOutcome> outcomes;
+  std::atomic<std::size_t> shards_left{0};
+  PublishBatchCompletion done;
+};
 }  // namespace
 
 MemoryEngine::Shard::Shard(const asio::any_io_executor& executor, const MemoryEngineConfig& config)
@@ -78,6 +88,28 @@ void MemoryEngine::publish(WorkerId from, PublishRequest request, PublishComplet
                [this, from, owner, request = std::move(request), done = std::move(done)]() mutable {
                  complete_on(from, std::move(done), publish_on_owner(*shards_[owner], request));
                });
+}
+
+void MemoryEngine::publish_batch(WorkerId from, std::vector<PublishRequest> requests,
+                                 PublishBatchCompletion done) {
+  if (requests.empty()) throw std::invalid_argument("publish_batch needs at least one request");
+  std::vector<std::vector<std::size_t>> by_owner(shards_.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) by_owner[owner_of(requests[i].channel)].push_back(i);
+  auto batch = std::make_shared<ShardedBatch>();
+  batch->outcomes.resize(requests.size());
+  batch->requests = std::move(requests);
+  batch->done = std::move(done);
+  batch->shards_left = static_cast<std::size_t>(
+      std::count_if(by_owner.begin(), by_owner.end(), [](const auto& indices) { return !indices.empty(); }));
+  for (WorkerId owner = 0; owner < by_owner.size(); ++owner) {
+    if (by_owner[owner].empty()) continue;
+    run_as_owner(from, owner, [this, from, owner, batch, indices = std::move(by_owner[owner])] {
+      for (std::size_t i : indices)
+        batch->outcomes[i] = publish_on_owner(*shards_[owner], batch->requests[i]);
+      if (batch->shards_left.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        complete_on(from, std::move(batch->done), std::move(batch->outcomes));
+    });
+  }
 }
 
 PublishOutcome MemoryEngine::publish_on_owner(Shard& shard, PublishRequest& request) {

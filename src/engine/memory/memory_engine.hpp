@@ -30,6 +30,9 @@ class MemoryEngine final : public Engine {
   void start() override;
   void stop() override;
   void publish(WorkerId from, PublishRequest request, PublishCompletion done) override;
+  // One hop per shard the batch touches, and one completion.
+  void publish_batch(WorkerId from, std::vector<PublishRequest> requests,
+                     PublishBatchCompletion done) override;
   void history(WorkerId from, HistoryRequest request, HistoryCompletion done) override;
   void watch(WorkerId worker, std::string channel, WatchCompletion done) override;
   void unwatch(WorkerId worker, std::string channel) override;

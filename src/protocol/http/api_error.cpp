@@ -28,14 +28,16 @@ HttpResponse json_response(http::status status, std::string body) {
   return response;
 }
 
-HttpResponse error_response(const ApiError& error) {
+std::string error_object_json(const ApiError& error) {
   boost::json::object detail;
   detail["code"] = error.code;
   detail["message"] = error.message;
   if (error.retry_after) detail["retry_after"] = retry_after_value(*error.retry_after);
-  boost::json::object body;
-  body["error"] = std::move(detail);
-  HttpResponse response = json_response(error.status, boost::json::serialize(body));
+  return boost::json::serialize(detail);
+}
+
+HttpResponse error_response(const ApiError& error) {
+  HttpResponse response = json_response(error.status, "{\"error\":" + error_object_json(error) + "}");
   if (error.retry_after)
     response.set(http::field::retry_after,
                  std::to_string(static_cast<long long>(std::ceil(*error.retry_after))));

@@ -31,6 +31,9 @@ ApiError shutting_down_error();                  // 503 unavailable: the server 
 double retry_after_value(double seconds);
 
 HttpResponse json_response(http::status status, std::string body);
+// {"code":"…","message":"…"} (with "retry_after" when set): what the "error" member of a body holds.
+std::string error_object_json(const ApiError& error);
+// {"error":{…}} with `error`'s status (and a Retry-After header when it has retry_after).
 HttpResponse error_response(const ApiError& error);
 
 }  // namespace herald

@@ -180,4 +180,33 @@ std::string publish_result_json(const std::string& channel, const PublishResult&
   return out;
 }
 
+std::string publish_refusal_json(const std::string& channel, const ApiError& refusal) {
+  std::string out = "{\"channel\":";
+  append_json_string(out, channel);
+  out += ",\"error\":";
+  out += error_object_json(refusal);
+  out += '}';
+  return out;
+}
+
+std::string batch_results_json(const std::vector<std::string>& results, const ApiError* first_refusal) {
+  std::size_t size = 16;
+  for (const auto& result : results) size += result.size() + 1;
+  std::string out;
+  out.reserve(size);
+  out += '{';
+  if (first_refusal != nullptr) {
+    out += "\"error\":";
+    out += error_object_json(*first_refusal);
+    out += ',';
+  }
+  out += "\"results\":[";
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (i > 0) out += ',';
+    out += results[i];
+  }
+  out += "]}";
+  return out;
+}
+
 }  // namespace herald

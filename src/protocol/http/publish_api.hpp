@@ -39,4 +39,11 @@ Parsed<PublishRequest> parse_raw_publish(std::string channel, std::string_view c
 // {"channel","epoch","offset","cursor","duplicate"}
 std::string publish_result_json(const std::string& channel, const PublishResult& result);
 
+// {"channel","error":{"code","message"}}: the result of a message of a batch that was not published.
+std::string publish_refusal_json(const std::string& channel, const ApiError& refusal);
+
+// A batch's answer: {"results":[…]} with the results in the order of the messages, preceded by
+// "error" (the first refusal) when some message was not published.
+std::string batch_results_json(const std::vector<std::string>& results, const ApiError* first_refusal);
+
 }  // namespace herald

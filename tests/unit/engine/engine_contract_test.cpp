@@ -383,6 +383,73 @@ TYPED_TEST(EngineContract, ChannelLimitRejectsNewChannels) {
   EXPECT_EQ(workers.history(0, "a", std::nullopt).status, EngineStatus::ok);
 }
 
+// The data of the messages that `channel`'s history holds, oldest first.
+std::vector<std::string> history_data(Workers& workers, const std::string& channel) {
+  std::vector<std::string> data;
+  for (const auto& message : workers.history(0, channel, std::nullopt).messages)
+    data.emplace_back(message->data_json());
+  return data;
+}
+
+TYPED_TEST(EngineContract, BatchGivesEveryMessageItsOffsetInTheOrderOfTheBatch) {
+  Workers workers(3, this->maker());
+  workers.watch(2, "a");
+  std::vector<std::string> channels{"a", "b", "a", "c", "a", "b"};
+  std::vector<PublishRequest> batch;
+  for (std::size_t i = 0; i < channels.size(); ++i)
+    batch.push_back(PublishRequest{channels[i], "message", std::to_string(i), ""});
+  std::vector<PublishOutcome> outcomes = workers.publish_batch(1, std::move(batch));
+  ASSERT_EQ(outcomes.size(), channels.size());
+  std::vector<std::uint64_t> expected{1, 1, 2, 1, 3, 2};
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    EXPECT_EQ(outcomes[i].status, EngineStatus::ok) << i;
+    EXPECT_EQ(outcomes[i].cursor.offset, expected[i]) << i;
+  }
+  EXPECT_EQ(outcomes[0].cursor.epoch, outcomes[4].cursor.epoch);
+  EXPECT_EQ(history_data(workers, "a"), (std::vector<std::string>{"0", "2", "4"}));
+  EXPECT_EQ(history_data(workers, "b"), (std::vector<std::string>{"1", "5"}));
+  EXPECT_EQ(offsets(workers.delivered[2]), (Offsets{1, 2, 3}));
+  // Publishes after the batch continue where it ended.
+  EXPECT_EQ(workers.publish(0, "a").cursor.offset, 4u);
+  EXPECT_EQ(workers.publish(1, "c").cursor.offset, 2u);
+}
+
+TYPED_TEST(EngineContract, BatchKeepsIdempotencyWithinAndAcrossBatches) {
+  Workers workers(2, this->maker());
+  std::vector<PublishOutcome> first = workers.publish_batch(
+      0, {PublishRequest{"room", "message", "1", "k"}, PublishRequest{"room", "message", "2", "k"},
+          PublishRequest{"other", "message", "3", "k"}});
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_FALSE(first[0].duplicate);
+  EXPECT_TRUE(first[1].duplicate);
+  EXPECT_EQ(first[1].cursor, first[0].cursor);
+  EXPECT_FALSE(first[2].duplicate);  // keys are scoped to their channel
+  std::vector<PublishOutcome> again = workers.publish_batch(1, {PublishRequest{"room", "message", "4", "k"}});
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(again[0].duplicate);
+  EXPECT_EQ(again[0].cursor, first[0].cursor);
+  EXPECT_EQ(history_data(workers, "room"), (std::vector<std::string>{"1"}));
+}
+
+TYPED_TEST(EngineContract, BatchMessageRefusedByTheChannelLimitDoesNotStopTheOthers) {
+  if (!TypeParam::kBoundsChannels) GTEST_SKIP() << "this engine leaves the number of channels to its server";
+  ChannelLimits config;
+  config.max_channels = 2;
+  Workers workers(1, this->maker(config));
+  ASSERT_EQ(workers.publish(0, "a").status, EngineStatus::ok);
+  std::vector<PublishOutcome> outcomes = workers.publish_batch(
+      0, {PublishRequest{"a", "message", "2", ""}, PublishRequest{"b", "message", "1", ""},
+          PublishRequest{"c", "message", "1", ""}, PublishRequest{"a", "message", "3", ""}});
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[0].cursor.offset, 2u);
+  EXPECT_EQ(outcomes[1].status, EngineStatus::ok);
+  EXPECT_EQ(outcomes[2].status, EngineStatus::rejected);
+  EXPECT_FALSE(outcomes[2].error.empty());
+  EXPECT_EQ(outcomes[3].status, EngineStatus::ok);
+  EXPECT_EQ(outcomes[3].cursor.offset, 3u);
+  this->expect_channel_count(workers, 2u);
+}
+
 TYPED_TEST(EngineContract, UnwatchedChannelsDeliverToNobody) {
   Workers workers(2, this->maker());
   workers.publish(0, "room");

@@ -84,6 +84,12 @@ class Workers {
     });
   }
 
+  std::vector<PublishOutcome> publish_batch(WorkerId from, std::vector<PublishRequest> requests) {
+    return answer_of<std::vector<PublishOutcome>>(from, "publish_batch", [&](auto done) {
+      engine->publish_batch(from, std::move(requests), std::move(done));
+    });
+  }
+
   HistoryOutcome history(WorkerId from, const std::string& channel, std::optional<std::string> since,
                          std::size_t limit = 100) {
     std::optional<ResumePoint> point;

@@ -383,5 +383,23 @@ TEST(PublishApi, ResultJsonOfAFreshPosition) {
             R"({"channel":"c","epoch":"abc","offset":0,"cursor":"abc:0","duplicate":false})");
 }
 
+TEST(PublishApi, RefusalJsonNamesTheChannelAndTheError) {
+  ApiError refusal{http::status::service_unavailable, "unavailable", "channel \"limit\" reached"};
+  EXPECT_EQ(publish_refusal_json("room", refusal),
+            R"({"channel":"room","error":{"code":"unavailable","message":"channel \"limit\" reached"}})");
+}
+
+TEST(PublishApi, BatchResultsJsonKeepsTheOrderAndLeadsWithTheFirstRefusal) {
+  std::vector<std::string> results{R"({"channel":"a"})", R"({"channel":"b","error":{}})"};
+  EXPECT_EQ(batch_results_json(results, nullptr),
+            R"({"results":[{"channel":"a"},{"channel":"b","error":{}}]})");
+  ApiError refusal{http::status::service_unavailable, "engine_unavailable", "down"};
+  json::value value = json::parse(batch_results_json(results, &refusal));
+  EXPECT_EQ(value.at("error").at("code").as_string(), "engine_unavailable");
+  EXPECT_EQ(value.at("error").at("message").as_string(), "down");
+  ASSERT_EQ(value.at("results").as_array().size(), 2u);
+  EXPECT_EQ(value.at("results").as_array()[1].at("channel").as_string(), "b");
+}
+
 }  // namespace
 }  // namespace herald
