@@ -70,7 +70,8 @@ class FanOut final : public FeedSink {
   explicit FanOut(std::size_t subscribers) {
     engine_ = std::make_unique<MemoryEngine>(
         std::vector<boost::asio::any_io_executor>{context_.get_executor()}, MemoryEngineConfig{});
-    hub_ = std::make_unique<Hub>(0, *engine_);  // not attached: the benchmark delivers by hand
+    hub_ = std::make_unique<Hub>(0, *engine_,
+                                 context_.get_executor());  // not attached: the benchmark delivers by hand
     for (std::size_t i = 0; i < subscribers; ++i) {
       feeds_.push_back(std::make_unique<ChannelFeed>(*hub_, "bench", *this));
       queues_.emplace_back(1 << 30);

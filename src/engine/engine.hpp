@@ -23,7 +23,10 @@
 //   live path may lose messages (a network link) says how often hubs should check the position of the
 //   channels they watch (position_check_interval), and reports on_position_check when it knows a
 //   channel may have missed messages (after reconnecting), so the last message of a burst is noticed
-//   without waiting for the next one.
+//   without waiting for the next one. An engine whose interval is zero loses none, and reports a channel's
+//   live messages and the answers to a worker's history reads of it in the order they took effect (the
+//   memory engine: both come from the channel's shard, in its order); hubs rely on that to know the head
+//   of each channel they watch.
 // Batches. `publish_batch` publishes several messages as one operation: each gets what `publish` would
 //   have given it, and the messages of one channel take offsets in the order of the batch.
 // Presence. `join` adds a client to a channel's presence (replacing an entry with the same id) and

@@ -31,7 +31,24 @@ void ChannelFeed::on_watching() {
   std::optional<ResumePoint> since;
   if (since_) since = std::move(*since_);
   since_.reset();
+  if (start_at_known_head(since)) return;
   read_history(std::move(since));
+}
+
+// A feed that starts "from now", or from the head the hub knows for the channel, would read nothing
+// from history: it starts at the head instead, answered on this worker after what is queued now (as
+// a read would be), so that every sink hears of the start later, never inside start().
+bool ChannelFeed::start_at_known_head(const std::optional<ResumePoint>& since) {
+  const Cursor* head = hub_.known_head(channel_);
+  if (head == nullptr || (since && !(since->cursor && *since->cursor == *head))) return false;
+  HistoryOutcome outcome;
+  outcome.cursor = *head;
+  reading_history_ = true;
+  self_ = std::make_shared<ChannelFeed*>(this);
+  hub_.defer([self = self_, outcome = std::move(outcome)]() mutable {
+    if (ChannelFeed* feed = *self; feed != nullptr && feed->subscribed_) feed->on_history(std::move(outcome));
+  });
+  return true;
 }
 
 void ChannelFeed::on_watch_failed(EngineStatus status, const std::string& reason) {
@@ -73,6 +90,7 @@ void ChannelFeed::on_history(HistoryOutcome outcome) {
     return;
   }
   repair_pending_ = false;
+  if (!outcome.more) hub_.note_position(channel_, outcome.cursor);
   if (repairing_) hub_.count_repaired(outcome.messages.size());
   if (!started_) {
     started_ = true;

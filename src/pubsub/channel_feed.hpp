@@ -75,6 +75,7 @@ class ChannelFeed final : public Subscriber {
   // Reads back from history what the live flow did not bring (a hole, a new epoch, a position ahead).
   void repair();
   void read_history(std::optional<ResumePoint> since, std::int64_t since_time_ms = 0);
+  bool start_at_known_head(const std::optional<ResumePoint>& since);
   void on_history(HistoryOutcome outcome);
   Cursor start_position(const HistoryOutcome& outcome) const;
   void apply_buffered();

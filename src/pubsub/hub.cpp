@@ -1,6 +1,8 @@
 // Hub (see hub.hpp).
 #include "pubsub/hub.hpp"
 
+#include <algorithm>
+
 namespace herald {
 
 void Hub::add(const std::string& channel, Subscriber& subscriber) {
@@ -88,7 +90,40 @@ void Hub::notify_all(const std::string& channel, Notify notify) {
   }
 }
 
+const Cursor* Hub::known_head(const std::string& channel) const {
+  auto it = channels_.find(channel);
+  if (it == channels_.end() || !it->second.watching || !it->second.head) return nullptr;
+  return &*it->second.head;
+}
+
+void Hub::note_position(const std::string& channel, const Cursor& cursor) {
+  auto it = channels_.find(channel);
+  if (it != channels_.end() && it->second.watching) advance_head(it->second, cursor);
+}
+
+// Only forward within one epoch; two epochs leave the head unknown until the next live message.
+void Hub::advance_head(Listeners& listeners, const Cursor& cursor) {
+  if (!keeps_heads()) return;
+  auto& head = listeners.head;
+  if (!head)
+    head = cursor;
+  else if (head->epoch != cursor.epoch)
+    head.reset();
+  else if (cursor.offset > head->offset)
+    head->offset = cursor.offset;
+}
+
 void Hub::on_message(const MessagePtr& message) {
+  if (auto it = channels_.find(message->channel); it != channels_.end() && it->second.watching) {
+    // Every message after a live one comes live too: the head is at least here, in whatever epoch.
+    Listeners& listeners = it->second;
+    if (keeps_heads()) {
+      if (listeners.head && listeners.head->epoch == message->epoch)
+        listeners.head->offset = std::max(listeners.head->offset, message->offset);
+      else
+        listeners.head = message->cursor();
+    }
+  }
   notify_all(message->channel, [&message](Subscriber& subscriber) { subscriber.on_live(message); });
 }
 

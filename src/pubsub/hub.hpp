@@ -4,11 +4,16 @@
 // the last one leaving stops that; subscribers learn when the watch is confirmed, so that they read
 // history only once nothing published from then on can be missed. For engines whose live path may lose
 // messages, the hub checks the position of every watched channel as often as the engine asks and tells
-// the subscribers, which read again what they missed.
+// the subscribers, which read again what they missed. For engines whose live path never loses one, the
+// hub also keeps each watched channel's head, the newest position it knows of: a subscriber that starts
+// there needs no history read.
 #pragma once
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,7 +50,9 @@ class Subscriber {
 
 class Hub final : public EngineEvents {
  public:
-  Hub(WorkerId worker, Engine& engine) : worker_(worker), engine_(engine) {}
+  // `executor`: the worker's, where deferred work runs.
+  Hub(WorkerId worker, Engine& engine, boost::asio::any_io_executor executor)
+      : worker_(worker), engine_(engine), executor_(std::move(executor)) {}
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -59,6 +66,18 @@ class Hub final : public EngineEvents {
 
   // Called a few times a second: checks the positions of watched channels when the engine asks for it.
   void tick(std::chrono::steady_clock::time_point now);
+
+  // The newest position of a watched channel that this hub knows, with every message after it still to
+  // come live; nullptr when it knows none (or the engine's live path may lose messages).
+  const Cursor* known_head(const std::string& channel) const;
+  // A history answer for a watched channel (read after the watch was confirmed): `cursor` is a position
+  // the channel had, with nothing after it. The head moves forward to it.
+  void note_position(const std::string& channel, const Cursor& cursor);
+  // Runs `work` on this worker's thread later, after what is queued now.
+  template <typename Work>
+  void defer(Work&& work) {
+    boost::asio::post(executor_, std::forward<Work>(work));
+  }
 
   std::size_t channel_count() const { return channels_.size(); }
   // Messages the feeds read back from history after the live flow lost them (any thread may read it).
@@ -75,7 +94,12 @@ class Hub final : public EngineEvents {
     std::uint64_t watch_id = 0;  // tells this watch's completion from an earlier one of the channel
     bool watching = false;       // the engine confirmed the watch
     bool checking = false;       // a position check is running
+    std::optional<Cursor> head;  // see known_head()
   };
+  // Whether heads are kept: the engine's live path never loses a message, and it reports each channel's
+  // live messages and history answers to a worker in the order they took effect.
+  bool keeps_heads() const { return engine_.position_check_interval() == std::chrono::milliseconds::zero(); }
+  void advance_head(Listeners& listeners, const Cursor& cursor);
   void start_watch(const std::string& channel, Listeners& listeners);
   void on_watched(const std::string& channel, std::uint64_t watch_id, const WatchOutcome& outcome);
   void check_position(const std::string& channel, bool engine_asked);
@@ -87,6 +111,7 @@ class Hub final : public EngineEvents {
 
   WorkerId worker_;
   Engine& engine_;
+  boost::asio::any_io_executor executor_;
   std::unordered_map<std::string, Listeners> channels_;
   std::uint64_t last_watch_id_ = 0;
   std::chrono::steady_clock::time_point last_position_check_{};

@@ -29,7 +29,7 @@ Worker::Worker(WorkerId id, ServerState& state) : id_(id), state_(state) {}
 Worker::~Worker() { join(); }
 
 void Worker::attach(Engine& engine) {
-  hub_.emplace(id_, engine);
+  hub_.emplace(id_, engine, context_.get_executor());
   engine.attach(id_, *hub_);
 }
 

@@ -25,7 +25,7 @@ class World final : public EngineEvents {
   explicit World(MemoryEngineConfig config = {}) {
     engine =
         std::make_unique<MemoryEngine>(std::vector<asio::any_io_executor>{context.get_executor()}, config);
-    hub = std::make_unique<Hub>(0, *engine);
+    hub = std::make_unique<Hub>(0, *engine, context.get_executor());
     engine->attach(0, *this);
   }
   World(const World&) = delete;

@@ -57,7 +57,7 @@ class ScriptedEngine final : public Engine, public EngineEvents {
   void presence(WorkerId from, std::string channel, PresenceCompletion done) override {
     inner_.presence(from, std::move(channel), std::move(done));
   }
-  std::chrono::milliseconds position_check_interval() const override { return std::chrono::seconds(1); }
+  std::chrono::milliseconds position_check_interval() const override { return check_interval; }
   bool ready() const override { return true; }
   std::string description() const override { return "scripted engine"; }
   std::size_t channel_count() const override { return inner_.channel_count(); }
@@ -80,6 +80,8 @@ class ScriptedEngine final : public Engine, public EngineEvents {
   std::size_t held_watches() const { return held_.size(); }
 
   bool lose_live = false;
+  // Zero: the engine says its live path never loses a message, so hubs keep heads and check nothing.
+  std::chrono::milliseconds check_interval = std::chrono::seconds(1);
   int history_reads = 0;
   std::vector<std::int64_t> since_times;  // of every history read
   EngineEvents& hub_events() { return *events_; }
@@ -110,7 +112,7 @@ class Sink final : public FeedSink {
 
 class HubTest : public ::testing::Test {
  protected:
-  HubTest() : engine(context), hub(0, engine) { engine.attach(0, hub); }
+  HubTest() : engine(context), hub(0, engine, context.get_executor()) { engine.attach(0, hub); }
 
   void run() {
     context.restart();
@@ -156,6 +158,85 @@ TEST_F(HubTest, AFeedJoiningAWatchedChannelStartsAtOnce) {
   run();
   EXPECT_TRUE(later.started());
   EXPECT_EQ(engine.watches, 1);
+}
+
+TEST_F(HubTest, OnALosslessEngineAFeedStartingAtTheHeadReadsNoHistory) {
+  engine.check_interval = {};
+  ChannelFeed first(hub, "room", sink);
+  first.start(std::nullopt);
+  engine.release_watch();
+  run();
+  EXPECT_EQ(engine.history_reads, 1);
+  publish("room");
+  Cursor head = publish("room");
+  EXPECT_EQ(*hub.known_head("room"), head);
+
+  Sink later_sink;
+  ChannelFeed at_head(hub, "room", later_sink);
+  at_head.start(ResumePoint::from_cursor(head));
+  EXPECT_EQ(later_sink.starts, 0) << "the start is answered later, never inside start()";
+  ChannelFeed from_now(hub, "room", later_sink);
+  from_now.start(std::nullopt);
+  run();
+  EXPECT_EQ(engine.history_reads, 1) << "neither feed read history";
+  EXPECT_EQ(later_sink.starts, 2);
+  EXPECT_EQ(at_head.position(), head);
+  EXPECT_TRUE(at_head.recovered());
+  EXPECT_EQ(from_now.position(), head);
+  publish("room");
+  EXPECT_EQ(sink.offsets, (Offsets{1, 2, 3}));
+  EXPECT_EQ(later_sink.offsets, (Offsets{3, 3})) << "each feed got the next message once";
+}
+
+TEST_F(HubTest, AFeedResumingBehindTheHeadReadsWhatItMissed) {
+  engine.check_interval = {};
+  ChannelFeed first(hub, "room", sink);
+  first.start(std::nullopt);
+  engine.release_watch();
+  run();
+  Cursor one = publish("room");
+  publish("room");
+  Sink later_sink;
+  ChannelFeed behind(hub, "room", later_sink);
+  behind.start(ResumePoint::from_cursor(one));
+  run();
+  EXPECT_EQ(engine.history_reads, 2);
+  EXPECT_EQ(later_sink.offsets, (Offsets{2}));
+  Cursor other_epoch{one.epoch == "aaaaaaaa" ? "bbbbbbbb" : "aaaaaaaa", 2};
+  ChannelFeed elsewhere(hub, "room", later_sink);
+  elsewhere.start(ResumePoint::from_cursor(other_epoch));
+  run();
+  EXPECT_EQ(engine.history_reads, 3);
+  EXPECT_EQ(later_sink.gaps, 1) << "a cursor of another epoch still gets its gap from history";
+}
+
+TEST_F(HubTest, AHeadFollowsHistoryAnswersAndIsForgottenWithTheWatch) {
+  engine.check_interval = {};
+  publish("room");
+  Cursor two = publish("room");
+  {
+    ChannelFeed first(hub, "room", sink);
+    first.start(std::nullopt);
+    EXPECT_EQ(hub.known_head("room"), nullptr) << "nothing known before the watch is confirmed";
+    engine.release_watch();
+    run();
+    ASSERT_NE(hub.known_head("room"), nullptr);
+    EXPECT_EQ(*hub.known_head("room"), two) << "the first read's answer";
+  }
+  EXPECT_EQ(hub.known_head("room"), nullptr) << "the last feed left: the channel is no longer watched";
+}
+
+TEST_F(HubTest, AnEngineThatMayLoseLiveMessagesKeepsNoHeads) {
+  ChannelFeed first(hub, "room", sink);
+  first.start(std::nullopt);
+  engine.release_watch();
+  run();
+  Cursor head = publish("room");
+  EXPECT_EQ(hub.known_head("room"), nullptr);
+  ChannelFeed later(hub, "room", sink);
+  later.start(ResumePoint::from_cursor(head));
+  run();
+  EXPECT_EQ(engine.history_reads, 2);
 }
 
 TEST_F(HubTest, MessagesPublishedWhileTheWatchIsPendingAreReadFromHistory) {
