@@ -116,9 +116,17 @@ class StreamConnection : public Connection, public Flushable {
     if (!closed_) writer_.request_flush(worker_, self());
   }
 
+  // Holds everything queued until release_output(): an SSE stream's response head waits until the stream
+  // has its start position, so that a client that sees it is subscribed. Last words release it.
+  void hold_output() { output_held_ = true; }
+  void release_output() {
+    output_held_ = false;
+    request_flush();
+  }
+
   // Writes now (one write at a time; the next one starts when it ends).
   void flush() {
-    if (closed_ || writer_.queue.writing()) return;
+    if (closed_ || output_held_ || writer_.queue.writing()) return;
     if (closing_ && writer_.queue.empty()) return last_words_written();
     writer_.flush(stream_, self(), &StreamConnection::on_written);
   }
@@ -128,6 +136,7 @@ class StreamConnection : public Connection, public Flushable {
   void end_with(std::string last_words, AfterLastWords after) {
     if (closing_ || closed_) return;
     closing_ = true;
+    output_held_ = false;
     after_ = after;
     on_ending();
     writer_.queue.push(std::move(last_words), true);
@@ -148,7 +157,7 @@ class StreamConnection : public Connection, public Flushable {
     worker_.metrics().slow_consumer();
     spdlog::info("{} connection closed: slow consumer ({} bytes queued, limit {})", transport_name(),
                  writer_.queue.queued_bytes(), worker_.config().queue_bytes);
-    writer_.queue.drop_unwritten();
+    if (!output_held_) writer_.queue.drop_unwritten();  // held output has the response head, unwritten
     end_with(slow_consumer_words(), after_slow_consumer_words());
   }
 
@@ -247,6 +256,7 @@ class StreamConnection : public Connection, public Flushable {
   bool closing_ = false;
   bool closed_ = false;
   bool half_closed_ = false;
+  bool output_held_ = false;
   Clock::time_point half_closed_since_;
 };
 

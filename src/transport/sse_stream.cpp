@@ -114,6 +114,7 @@ class SseStream final : public StreamConnection<Stream>,
   void start(SseParams params) {
     // One entry for the head and the retry field: the queue of an idle stream keeps room for one.
     this->send(response_head(params.extra_headers) + sse::retry_field(worker_.config().sse_retry_ms));
+    this->hold_output();  // until every channel has its start position
     seats_ = std::move(params.seats);
     presence_ = presence_of(params);
     parts_.resize(params.channels.size());
@@ -148,6 +149,7 @@ class SseStream final : public StreamConnection<Stream>,
       else
         enqueue_message(*feeds_[event.feed], event.message);
     }
+    this->release_output();
   }
 
   void on_feed_message(ChannelFeed& feed, const MessagePtr& message) override {

@@ -31,6 +31,19 @@ async function sse(base, path, opts) {
   return s;
 }
 
+test('a stream from now is subscribed when its response head arrives: a message published right after it is delivered', { timeout: 30_000 }, async () => {
+  for (let round = 0; round < 40; round += 1) {
+    const channel = uniqueChannel(`head${round}`);
+    const s = await openSse(srv.base, ssePath(channel));
+    streams.push(s);
+    assert.equal(s.status, 200);
+    const sent = await publish(srv.base, channel, { round });
+    await s.waitMessages(1, { timeout: 3_000, label: `round ${round}: the message published after the head` });
+    assert.equal(s.envelopes()[0].env.cursor, sent.cursor);
+    s.close();
+  }
+});
+
 test('headers, leading retry line, and the id/event/data format of each message', { timeout: 20_000 }, async () => {
   const channel = uniqueChannel('fmt');
   const start = await currentCursor(srv.base, channel);
