@@ -58,6 +58,9 @@ static_assert(kTlsRequiredBody.size() == 90);
 
 // How long a TLS connection that ends waits for the client to answer herald's close_notify.
 constexpr auto kTlsCloseWait = std::chrono::seconds(1);
+// How long a connection that herald ends after an answer keeps reading (and dropping) what the client
+// still sends, so that closing does not reset the connection before the client has read the answer.
+constexpr auto kLingerTime = std::chrono::seconds(2);
 
 template <typename Stream>
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
@@ -102,7 +105,25 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     }
     if (handed_over_) co_return;
     if constexpr (is_tls_stream<Stream>) co_await end_tls();
+    if (answered_then_closed_ && !closing_) co_await linger();
     close_gracefully();
+  }
+
+  // After an answer that ends the connection (an error such as a body over http.max_body_bytes), the
+  // client may still be sending: closing with unread bytes would make the kernel reset the connection,
+  // and a client reset before it read the answer loses it. So the sending side is shut down and what
+  // arrives is dropped until the client closes, for kLingerTime at most.
+  awaitable<void> linger() {
+    auto& tcp = beast::get_lowest_layer(stream_);
+    boost::system::error_code ignored;
+    tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    waiting_for_request_ = true;  // a shutdown meanwhile ends it
+    tcp.expires_after(kLingerTime);
+    std::array<char, 4096> dropped;
+    for (;;) {
+      auto [error, n] = co_await tcp.async_read_some(asio::buffer(dropped), tuple_awaitable);
+      if (error || closing_) break;
+    }
   }
 
   // The TLS handshake, within http.header_timeout (a client that never completes it is closed). A
@@ -433,6 +454,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     } else {
       std::tie(error, std::ignore) = co_await http::async_write(stream_, response, tuple_awaitable);
     }
+    answered_then_closed_ = !error && !keep_alive;
     co_return !error && keep_alive;
   }
 
@@ -476,7 +498,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   std::optional<CorsGrant> cors_;  // the current request's, when its origin may read the answer
   bool waiting_for_request_ = false;
   bool closing_ = false;
-  bool handed_over_ = false;  // the socket now belongs to an SSE stream or a WebSocket session
+  bool handed_over_ = false;           // the socket now belongs to an SSE stream or a WebSocket session
+  bool answered_then_closed_ = false;  // the last answer said the connection ends
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -579,4 +580,40 @@ test('HTTP/1.0 with Connection: keep-alive is told so and kept open; without it 
   assert.equal(responseCount(closed.data), 1, closed.data);
   assert.equal(rawHeader(splitRaw(closed.data).head, 'connection'), 'close');
   assert.equal(closed.closedByServer, true);
+});
+
+/**
+ * Sends a request whose Content-Length announces `size` bytes and keeps writing the body without reading,
+ * as a client that does not watch for an early answer does; resolves with what it received.
+ */
+function sendOversizedBody(base, size) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(port), hostname);
+    let received = '';
+    const body = Buffer.alloc(size, 'h');
+    socket.on('connect', () => {
+      socket.write(`POST /api/publish/big HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: ${size}\r\n\r\n`);
+      let offset = 0;
+      const pump = () => {
+        while (offset < size) {
+          const chunk = body.subarray(offset, offset + 65536);
+          offset += chunk.length;
+          if (!socket.write(chunk)) return socket.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    socket.on('data', (data) => (received += data));
+    socket.on('error', (error) => resolve({ received, error: error.code }));
+    socket.on('close', () => resolve({ received }));
+  });
+}
+
+test('a client still sending a body over http.max_body_bytes reads the 413 before the connection ends', { timeout: 60_000 }, async () => {
+  for (let round = 0; round < 10; round += 1) {
+    const { received, error } = await sendOversizedBody(srv.base, 3_000_000);
+    assert.match(received, /^HTTP\/1\.1 413 /, `round ${round}: ${error ?? 'closed'} after ${JSON.stringify(received.slice(0, 200))}`);
+    assert.match(received, /"code":"too_large"/);
+  }
 });
