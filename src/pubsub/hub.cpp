@@ -73,10 +73,13 @@ void Hub::remove(const std::string& channel, Subscriber& subscriber) {
 template <typename Notify>
 void Hub::notify_all(const std::string& channel, Notify notify) {
   auto it = channels_.find(channel);
-  if (it == channels_.end()) return;
+  if (it != channels_.end()) notify_listeners(channel, it->second, notify);
+}
+
+template <typename Notify>
+void Hub::notify_listeners(const std::string& channel, Listeners& listeners, Notify notify) {
   // The entry stays while notifying (removals only clear slots), and references into an unordered_map
   // survive insertions.
-  Listeners& listeners = it->second;
   ++listeners.notifying;
   // Subscribers added meanwhile are past `count`: they get what this is about from their history read.
   const std::size_t count = listeners.subscribers.size();
@@ -114,17 +117,18 @@ void Hub::advance_head(Listeners& listeners, const Cursor& cursor) {
 }
 
 void Hub::on_message(const MessagePtr& message) {
-  if (auto it = channels_.find(message->channel); it != channels_.end() && it->second.watching) {
+  auto it = channels_.find(message->channel);
+  if (it == channels_.end()) return;
+  Listeners& listeners = it->second;
+  if (listeners.watching && keeps_heads()) {
     // Every message after a live one comes live too: the head is at least here, in whatever epoch.
-    Listeners& listeners = it->second;
-    if (keeps_heads()) {
-      if (listeners.head && listeners.head->epoch == message->epoch)
-        listeners.head->offset = std::max(listeners.head->offset, message->offset);
-      else
-        listeners.head = message->cursor();
-    }
+    if (listeners.head && listeners.head->epoch == message->epoch)
+      listeners.head->offset = std::max(listeners.head->offset, message->offset);
+    else
+      listeners.head = message->cursor();
   }
-  notify_all(message->channel, [&message](Subscriber& subscriber) { subscriber.on_live(message); });
+  notify_listeners(message->channel, listeners,
+                   [&message](Subscriber& subscriber) { subscriber.on_live(message); });
 }
 
 void Hub::on_position_check(const std::string& channel) { check_position(channel, true); }

@@ -106,6 +106,8 @@ class Hub final : public EngineEvents {
   // Calls `notify(subscriber)` for every subscriber the channel has when it starts.
   template <typename Notify>
   void notify_all(const std::string& channel, Notify notify);
+  template <typename Notify>
+  void notify_listeners(const std::string& channel, Listeners& listeners, Notify notify);
   void compact(Listeners& listeners);
   void forget_if_empty(const std::string& channel);
 

@@ -126,6 +126,13 @@ class HubTest : public ::testing::Test {
     return cursor;
   }
 
+  // Starts `feed` from now on a channel not watched yet, and confirms the watch.
+  void follow(ChannelFeed& feed) {
+    feed.start(std::nullopt);
+    engine.release_watch();
+    run();
+  }
+
   asio::io_context context;
   ScriptedEngine engine;
   Hub hub;
@@ -163,9 +170,7 @@ TEST_F(HubTest, AFeedJoiningAWatchedChannelStartsAtOnce) {
 TEST_F(HubTest, OnALosslessEngineAFeedStartingAtTheHeadReadsNoHistory) {
   engine.check_interval = {};
   ChannelFeed first(hub, "room", sink);
-  first.start(std::nullopt);
-  engine.release_watch();
-  run();
+  follow(first);
   EXPECT_EQ(engine.history_reads, 1);
   publish("room");
   Cursor head = publish("room");
@@ -191,9 +196,7 @@ TEST_F(HubTest, OnALosslessEngineAFeedStartingAtTheHeadReadsNoHistory) {
 TEST_F(HubTest, AFeedResumingBehindTheHeadReadsWhatItMissed) {
   engine.check_interval = {};
   ChannelFeed first(hub, "room", sink);
-  first.start(std::nullopt);
-  engine.release_watch();
-  run();
+  follow(first);
   Cursor one = publish("room");
   publish("room");
   Sink later_sink;
@@ -228,9 +231,7 @@ TEST_F(HubTest, AHeadFollowsHistoryAnswersAndIsForgottenWithTheWatch) {
 
 TEST_F(HubTest, AnEngineThatMayLoseLiveMessagesKeepsNoHeads) {
   ChannelFeed first(hub, "room", sink);
-  first.start(std::nullopt);
-  engine.release_watch();
-  run();
+  follow(first);
   Cursor head = publish("room");
   EXPECT_EQ(hub.known_head("room"), nullptr);
   ChannelFeed later(hub, "room", sink);
