@@ -1,7 +1,6 @@
 // POST /api/publish and POST /api/publish/{channel} (see api_handlers.hpp and docs/protocol.md).
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <optional>
@@ -54,11 +53,15 @@ HttpResponse batch_answer(Worker& worker, const std::vector<std::string>& channe
   std::vector<std::string> results;
   results.reserve(outcomes.size());
   std::optional<ApiError> first_refusal;
+  std::size_t first_refused = 0;
   std::size_t refused = 0;
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     auto result = publish_result(worker.metrics(), channels[i], outcomes[i]);
     if (auto* error = std::get_if<ApiError>(&result)) {
-      if (!first_refusal) first_refusal = *error;
+      if (!first_refusal) {
+        first_refusal = *error;
+        first_refused = i;
+      }
       ++refused;
       results.push_back(publish_refusal_json(channels[i], *error));
     } else {
@@ -66,10 +69,8 @@ HttpResponse batch_answer(Worker& worker, const std::vector<std::string>& channe
     }
   }
   if (!first_refusal) return json_response(http::status::ok, batch_results_json(results, nullptr));
-  auto first = std::find_if(outcomes.begin(), outcomes.end(),
-                            [](const PublishOutcome& outcome) { return outcome.status != EngineStatus::ok; });
   spdlog::warn("batch publish: the engine refused {} of {} messages, the first to {}: {}", refused,
-               outcomes.size(), channels[first - outcomes.begin()], first->error);
+               outcomes.size(), channels[first_refused], outcomes[first_refused].error);
   return json_response(first_refusal->status, batch_results_json(results, &*first_refusal));
 }
 
