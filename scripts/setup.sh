@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev libhiredis-dev
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev zlib1g-dev libjemalloc-dev
 )
 test_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev curl nodejs npm chromium redis-server coturn

@@ -12,6 +12,16 @@
 #include "server/logging.hpp"
 #include "server/server.hpp"
 
+#ifdef HERALD_JEMALLOC
+// jemalloc's settings when the binary is linked with it (CMake option HERALD_JEMALLOC): unused memory goes
+// back to the kernel from jemalloc's own thread rather than in the middle of a worker's request. The
+// MALLOC_CONF environment variable adds to or overrides them (docs/operations.md).
+extern "C" {
+extern const char* malloc_conf;
+const char* malloc_conf = "background_thread:true";
+}
+#endif
+
 namespace {
 
 // Exit status of a command line or configuration that cannot be used (docs/operations.md).
