@@ -1,11 +1,10 @@
 // Peer inboxes: the inbox name no client can use, and signals through an inbox message and back.
-#include "protocol/signaling/peer_inbox.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
 #include "core/channel_name.hpp"
+#include "protocol/signaling/peer_inbox.hpp"
 
 namespace herald {
 namespace {
