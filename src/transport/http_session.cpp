@@ -78,6 +78,17 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   void start() { asio::co_spawn(worker_.context(), run(this->shared_from_this()), asio::detached); }
 
+  // The connection's one deadline (see set_deadline), checked every Worker::kTickInterval.
+  void on_tick(std::chrono::steady_clock::time_point now) override {
+    if (now < deadline_) return;
+    clear_deadline();
+    // Like a timeout of the stream: whatever the session waits for fails now, and so does what it tries next.
+    boost::system::error_code ignored;
+    auto& socket = socket_of(stream_);
+    socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket.cancel(ignored);
+  }
+
   void on_shutdown() override {
     closing_ = true;
     if (long_poll_) long_poll_->finish();
@@ -118,7 +129,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     boost::system::error_code ignored;
     tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     waiting_for_request_ = true;  // a shutdown meanwhile ends it
-    tcp.expires_after(kLingerTime);
+    set_deadline(kLingerTime);
     std::array<char, 4096> dropped;
     for (;;) {
       auto [error, n] = co_await tcp.async_read_some(asio::buffer(dropped), tuple_awaitable);
@@ -131,7 +142,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   awaitable<bool> handshake() {
     auto& tcp = beast::get_lowest_layer(stream_);
     waiting_for_request_ = true;  // a shutdown meanwhile ends the connection
-    tcp.expires_after(steady(worker_.config().header_timeout));
+    set_deadline(steady(worker_.config().header_timeout));
     auto [detect_error, is_tls] = co_await beast::async_detect_ssl(tcp, buffer_, tuple_awaitable);
     if (detect_error || closing_) co_return false;
     if (!is_tls) {
@@ -154,7 +165,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   // Sends close_notify and gives the client a moment to answer it, so that it sees a clean end.
   awaitable<void> end_tls() {
-    beast::get_lowest_layer(stream_).expires_after(kTlsCloseWait);
+    set_deadline(kTlsCloseWait);
     co_await stream_.async_shutdown(tuple_awaitable);
   }
 
@@ -169,7 +180,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     const Config& config = worker_.config();
     waiting_for_request_ = true;
     if (!first && buffer_.size() == 0) {
-      beast::get_lowest_layer(stream_).expires_after(steady(config.idle_timeout));
+      set_deadline(steady(config.idle_timeout));
       auto [error, n] = co_await stream_.async_read_some(buffer_.prepare(4096), tuple_awaitable);
       if (error) co_return std::nullopt;
       buffer_.commit(n);
@@ -179,7 +190,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
-    beast::get_lowest_layer(stream_).expires_after(steady(config.header_timeout));
+    set_deadline(steady(config.header_timeout));
     boost::system::error_code header_error = parse_buffered(parser, false);
     if (!header_error && !parser.is_header_done())
       std::tie(header_error, std::ignore) =
@@ -198,7 +209,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       http::response<http::empty_body> proceed{http::status::continue_, 11};
       co_await http::async_write(stream_, proceed, tuple_awaitable);
     }
-    beast::get_lowest_layer(stream_).expires_after(steady(config.idle_timeout));
+    set_deadline(steady(config.idle_timeout));
     boost::system::error_code body_error = parse_buffered(parser, true);
     if (!body_error && !parser.is_done())
       std::tie(body_error, std::ignore) =
@@ -277,7 +288,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // (Responses are built into named variables before each co_await: GCC 12 mishandles temporaries
   // inside co_await expressions.)
   awaitable<bool> serve(HttpRequest request) {
-    beast::get_lowest_layer(stream_).expires_never();
+    clear_deadline();
     const bool keep_alive = request.message().keep_alive();
     RouteMatch match = match_route(request.path(), request.method());
     cors_.reset();
@@ -438,7 +449,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     response.set(http::field::server, "herald");
     if (cors_) apply_cors(response, *cors_);
     worker_.metrics().http_response(response.result_int());
-    beast::get_lowest_layer(stream_).expires_after(steady(worker_.config().idle_timeout));
+    set_deadline(steady(worker_.config().idle_timeout));
     // HEAD: the same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
     bool head_only = request != nullptr && request->method() == http::verb::head;
     boost::system::error_code error;
@@ -479,6 +490,15 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     }
   }
 
+  // The time by which what the session waits for now (a handshake, a request, a write, a client's close)
+  // must be done, else the connection ends. One deadline for the connection, a stored time point, rather
+  // than a timer armed and cancelled for every read and write: the worker's tick enforces it, a quarter
+  // of a second late at most.
+  void set_deadline(std::chrono::steady_clock::duration timeout) {
+    deadline_ = std::chrono::steady_clock::now() + timeout;
+  }
+  void clear_deadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
   void close_gracefully() {
     boost::system::error_code ignored;
     auto& socket = beast::get_lowest_layer(stream_).socket();
@@ -496,6 +516,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   std::optional<LimitRefusal> refused_;  // a per-address connection limit refused this connection
   std::shared_ptr<LongPollWait> long_poll_;
   std::optional<CorsGrant> cors_;  // the current request's, when its origin may read the answer
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool waiting_for_request_ = false;
   bool closing_ = false;
   bool handed_over_ = false;           // the socket now belongs to an SSE stream or a WebSocket session
