@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -61,6 +62,8 @@ constexpr auto kTlsCloseWait = std::chrono::seconds(1);
 // How long a connection that herald ends after an answer keeps reading (and dropping) what the client
 // still sends, so that closing does not reset the connection before the client has read the answer.
 constexpr auto kLingerTime = std::chrono::seconds(2);
+// What one read of a request takes at most (the buffer grows to hold a larger one).
+constexpr std::size_t kReadSize = 4096;
 
 template <typename Stream>
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession<Stream>> {
@@ -127,6 +130,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   awaitable<void> linger() {
     auto& tcp = beast::get_lowest_layer(stream_);
     boost::system::error_code ignored;
+    if (reading_ahead_) tcp.socket().cancel(ignored);  // what it would bring is dropped anyway
     tcp.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     waiting_for_request_ = true;  // a shutdown meanwhile ends it
     set_deadline(kLingerTime);
@@ -181,9 +185,17 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     waiting_for_request_ = true;
     if (!first && buffer_.size() == 0) {
       set_deadline(steady(config.idle_timeout));
-      auto [error, n] = co_await stream_.async_read_some(buffer_.prepare(4096), tuple_awaitable);
+      boost::system::error_code error;
+      if (reading_ahead_) {  // the read a long poll started: it brings the next request (or the end)
+        read_ahead_done_.expires_at(std::chrono::steady_clock::time_point::max());
+        co_await read_ahead_done_.async_wait(tuple_awaitable);  // until read_ahead()'s answer cancels it
+        error = read_ahead_error_;
+      } else {
+        auto [read_error, n] = co_await stream_.async_read_some(buffer_.prepare(kReadSize), tuple_awaitable);
+        error = read_error;
+        if (!error) buffer_.commit(n);
+      }
       if (error) co_return std::nullopt;
-      buffer_.commit(n);
     }
     if (closing_) co_return std::nullopt;
 
@@ -318,8 +330,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     } else if (match.route == Route::presence) {
       response = co_await handle_presence(worker_, access_, request);
     } else if (match.route == Route::longpoll) {
-      auto& socket = beast::get_lowest_layer(stream_).socket();
-      response = co_await serve_long_poll(worker_, access_, request, socket, long_poll_);
+      ClientWatch watch = [this](const std::shared_ptr<LongPollWait>& wait) { watch_poller(wait); };
+      response = co_await serve_long_poll(worker_, access_, request, watch, long_poll_);
+      if (peeking_) stop_peeking();
       if (!response) co_return false;  // the client left
     } else {
       response = immediate_response(request, match.route);
@@ -438,6 +451,55 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     return std::nullopt;
   }
 
+  // While a long poll waits, the connection watches for its client leaving. On plain TCP with nothing
+  // buffered, it reads ahead: the read that finds the end of the connection is also the one that brings
+  // the client's next request, so a poll costs one read that finds nothing (the read ahead's first try)
+  // instead of two (the peek's and the next request's). Otherwise (TLS, whose records only the stream may
+  // read, or a request sent ahead) a peeking receive finds out without taking any byte.
+  void watch_poller(const std::shared_ptr<LongPollWait>& wait) {
+    if constexpr (!is_tls_stream<Stream>) {
+      if (buffer_.size() == 0) return read_ahead(wait);
+    }
+    peek_for_close(wait);
+  }
+
+  void read_ahead(std::weak_ptr<LongPollWait> poll) {
+    reading_ahead_ = true;
+    read_ahead_error_ = {};
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    auto on_read = [self = this->shared_from_this(), poll = std::move(poll)](boost::system::error_code error,
+                                                                             std::size_t n) {
+      self->read_ahead_ended(error, n, poll.lock());
+    };
+    socket.async_read_some(buffer_.prepare(kReadSize), std::move(on_read));
+  }
+
+  void read_ahead_ended(boost::system::error_code error, std::size_t n,
+                        const std::shared_ptr<LongPollWait>& poll) {
+    reading_ahead_ = false;
+    read_ahead_error_ = error;
+    if (!error) buffer_.commit(n);
+    read_ahead_done_.cancel();  // wakes read_request() if it waits for this read
+    if (error && poll && !poll->finished()) poll->client_left();  // end of stream, or the connection broke
+  }
+
+  // A client that closes its connection makes the socket readable with nothing to read. Unlike async_wait,
+  // a peeking receive does not re-register the socket with epoll.
+  void peek_for_close(const std::shared_ptr<LongPollWait>& wait) {
+    peeking_ = true;
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.async_receive(asio::buffer(&peeked_, 1), asio::socket_base::message_peek,
+                         [wait](boost::system::error_code error, std::size_t) {
+                           if (wait->finished() || error == asio::error::operation_aborted) return;
+                           if (error) wait->client_left();  // end of stream, or the connection broke
+                         });
+  }
+  void stop_peeking() {
+    peeking_ = false;
+    boost::system::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().cancel(ignored);
+  }
+
   // Writes the response to `request` (nullptr: to a request that could not be read); true when the
   // connection stays open for the next request.
   awaitable<bool> send(HttpResponse response, bool keep_alive, const HttpRequest* request = nullptr) {
@@ -517,6 +579,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   std::shared_ptr<LongPollWait> long_poll_;
   std::optional<CorsGrant> cors_;  // the current request's, when its origin may read the answer
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  asio::steady_timer read_ahead_done_{worker_.context()};  // cancelled when a read ahead ends
+  boost::system::error_code read_ahead_error_;
+  bool reading_ahead_ = false;
+  bool peeking_ = false;
+  char peeked_ = 0;
   bool waiting_for_request_ = false;
   bool closing_ = false;
   bool handed_over_ = false;           // the socket now belongs to an SSE stream or a WebSocket session

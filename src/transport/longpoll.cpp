@@ -147,7 +147,7 @@ HttpResponse LongPollWait::response() const {
 
 asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const Access& access,
                                                              const HttpRequest& request,
-                                                             asio::ip::tcp::socket& socket,
+                                                             const ClientWatch& watch_client,
                                                              std::shared_ptr<LongPollWait>& current) {
   const Config& config = worker.config();
   PollLimits limits{config.longpoll_max_messages, config.longpoll_max_messages,
@@ -160,19 +160,10 @@ asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, con
   auto wait = std::make_shared<LongPollWait>(worker, std::get<LongPollParams>(std::move(params)));
   current = wait;
   if (worker.state().shutting_down) wait->finish();
-  // A client that closes its connection while waiting makes the socket readable with nothing to read. A
-  // peeking receive finds that out without taking any byte of a request sent ahead, and unlike async_wait
-  // it does not re-register the socket with epoll (one system call less per poll).
-  socket.async_receive(wait->peek_buffer(), asio::socket_base::message_peek,
-                       [wait](boost::system::error_code error, std::size_t) {
-                         if (wait->finished() || error == asio::error::operation_aborted) return;
-                         if (error) wait->client_left();  // end of stream, or the connection broke
-                       });
+  watch_client(wait);
   worker.metrics().connection_opened(Transport::longpoll);
   co_await wait->wait();
   worker.metrics().connection_closed(Transport::longpoll);
-  boost::system::error_code ignored;
-  socket.cancel(ignored);
   current.reset();
   if (wait->client_gone()) co_return std::nullopt;
   co_return wait->response();

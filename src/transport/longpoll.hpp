@@ -5,8 +5,8 @@
 // that a client needs one connection however many channels it follows.
 #pragma once
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -29,8 +29,6 @@ class LongPollWait final : public FeedSink, public std::enable_shared_from_this<
     finish();
   }
   bool client_gone() const { return client_gone_; }
-  // Where the connection's check for a client that left peeks at the next byte.
-  boost::asio::mutable_buffer peek_buffer() { return boost::asio::buffer(&peeked_, 1); }
 
   boost::asio::awaitable<void> wait();
   HttpResponse response() const;
@@ -75,14 +73,18 @@ class LongPollWait final : public FeedSink, public std::enable_shared_from_this<
   bool live_ = false;       // every channel had its first history answer: what comes now is live
   bool gathering_ = false;  // news came live on a busy worker: the answer leaves when gather_timer_ fires
   bool client_gone_ = false;
-  char peeked_ = 0;
 };
 
-// Serves one long poll on a connection whose socket is `socket`. Returns nullopt when the client left.
-// `current` holds the wait while it runs, so the connection can end it at shutdown.
+// How the connection finds out, while a poll waits, that its client left: it calls client_left() on
+// the wait (which it may hold only weakly) when the connection ends.
+using ClientWatch = std::function<void(const std::shared_ptr<LongPollWait>&)>;
+
+// Serves one long poll; `watch_client` starts the connection's check for a client that leaves. Returns
+// nullopt when the client left. `current` holds the wait while it runs, so the connection can end it at
+// shutdown.
 boost::asio::awaitable<std::optional<HttpResponse>> serve_long_poll(Worker& worker, const Access& access,
                                                                     const HttpRequest& request,
-                                                                    boost::asio::ip::tcp::socket& socket,
+                                                                    const ClientWatch& watch_client,
                                                                     std::shared_ptr<LongPollWait>& current);
 
 }  // namespace herald

@@ -1,9 +1,11 @@
 // Long polling: GET /api/lp immediate answers, timeouts, wake-up on publish, shutdown, and a 10 000-message race.
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { test, before, after } from './lib/harness.mjs';
 import { startServer } from './lib/server.mjs';
 import { longPoll, publish, publishBatch, publishMany, currentCursor, historyOk } from './lib/http.mjs';
+import { metricValue } from './lib/redis.mjs';
 import { uniqueChannel, parseCursor, foreignEpoch, assertContiguous, assertEnvelope, sleep, later } from './lib/util.mjs';
 
 let srv;
@@ -90,6 +92,86 @@ test('without since: waits for the next message published after the request arri
   assert.deepEqual(offsets(body), [4]);
   assert.equal(body.messages[0].data, 'new one');
   assert.equal(body.cursor, r.cursor);
+});
+
+// A raw keep-alive connection: what it received so far, and a way to wait until that matches.
+function rawConnection(port) {
+  const socket = net.connect({ host: '127.0.0.1', port });
+  const conn = { socket, data: '', closed: false };
+  socket.setEncoding('latin1');
+  socket.on('data', (chunk) => { conn.data += chunk; });
+  socket.on('close', () => { conn.closed = true; });
+  socket.on('error', () => {});
+  conn.until = async (predicate, label, ms = 5000) => {
+    const deadline = Date.now() + ms;
+    while (!predicate(conn.data)) {
+      assert.ok(Date.now() < deadline, `${label}: received ${JSON.stringify(conn.data.slice(0, 600))}`);
+      await sleep(20);
+    }
+  };
+  return conn;
+}
+const answers = (data) => data.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+const lpRequest = (channel, extra = '') => `GET /api/lp?channel=${channel}&timeout=20${extra} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+
+async function waitingPolls() {
+  const text = await (await fetch(`${srv.base}/metrics`)).text();
+  return metricValue(text, 'herald_connections', 'transport="longpoll"');
+}
+
+test('a poller that leaves while its poll waits is let go at once, long before the timeout', { timeout: 20_000 }, async () => {
+  const channel = uniqueChannel('lpleave');
+  const before = await waitingPolls();
+  const conn = rawConnection(srv.port);
+  conn.socket.write(lpRequest(channel));
+  const t0 = Date.now();
+  while ((await waitingPolls()) < before + 1) {
+    assert.ok(Date.now() - t0 < 5000, 'the poll never started waiting');
+    await sleep(20);
+  }
+  conn.socket.destroy();
+  const left = Date.now();
+  while ((await waitingPolls()) > before) {
+    assert.ok(Date.now() - left < 3000, 'the wait of a client that left was not ended');
+    await sleep(20);
+  }
+  const r = await publish(srv.base, channel, { after: 'leave' });
+  assert.ok(r.cursor);
+});
+
+test('a keep-alive poller: a request sent while its poll waits is answered after it, then the next poll waits again', { timeout: 30_000 }, async () => {
+  const channel = uniqueChannel('lpahead');
+  const cursor = await currentCursor(srv.base, channel);
+  const conn = rawConnection(srv.port);
+  try {
+    conn.socket.write(lpRequest(channel, `&since=${cursor}`));
+    await sleep(300);
+    conn.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');  // sent ahead, while the poll waits
+    await sleep(300);
+    assert.equal(answers(conn.data).length, 0, `answered before anything was published: ${conn.data}`);
+    const first = await publish(srv.base, channel, { n: 1 });
+    await conn.until((d) => answers(d).length >= 2, 'the poll and the request sent ahead');
+    assert.deepEqual(answers(conn.data), ['HTTP/1.1 200', 'HTTP/1.1 200']);
+    const pollBody = conn.data.slice(conn.data.indexOf('{'), conn.data.lastIndexOf('HTTP/1.1'));
+    assert.equal(JSON.parse(pollBody).cursor, first.cursor);
+    assert.ok(conn.data.lastIndexOf('"channel"') < conn.data.lastIndexOf('HTTP/1.1'), 'the poll is answered first');
+    // The same connection polls on, twice: each poll waits, and is answered by the next message.
+    let since = first.cursor;
+    for (const n of [2, 3]) {
+      conn.data = '';
+      conn.socket.write(lpRequest(channel, `&since=${since}`));
+      await sleep(250);
+      assert.equal(conn.data, '', `poll ${n} answered before anything was published`);
+      const r = await publish(srv.base, channel, { n });
+      await conn.until((d) => d.includes('"cursor"') && d.trimEnd().endsWith('}'), `poll ${n}`);
+      const body = JSON.parse(conn.data.slice(conn.data.indexOf('{')));
+      assert.deepEqual(offsets(body), [n]);
+      since = r.cursor;
+    }
+    assert.equal(conn.closed, false, 'the connection stays open');
+  } finally {
+    conn.socket.destroy();
+  }
 });
 
 test('a gap is answered immediately (foreign epoch)', { timeout: 15_000 }, async () => {
