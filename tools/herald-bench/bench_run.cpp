@@ -167,6 +167,8 @@ void collect_subscribers(std::vector<std::unique_ptr<SubscriberLoop>>& loops, Re
     r.failed += ctx.failed;
     r.disconnects += ctx.disconnects;
     r.reconnects += ctx.reconnects;
+    r.poll_answers += ctx.poll_answers;
+    r.poll_messages += ctx.poll_messages;
     r.samples_dropped += ctx.samples_dropped;
     if (r.first_error.empty()) r.first_error = ctx.first_error;
     for (auto& s : loop->subscribers()) r.counts += s.tracker().counts();

@@ -33,6 +33,12 @@ std::string json_string(std::string_view s) {
 
 double mib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
+// Long polling: how many messages an answer carried on average (0 without answers).
+double messages_per_answer(const Result& r) {
+  return r.poll_answers == 0 ? 0.0
+                             : static_cast<double>(r.poll_messages) / static_cast<double>(r.poll_answers);
+}
+
 }  // namespace
 
 Latency latency_percentiles(std::vector<std::int64_t>& samples_ns) {
@@ -68,6 +74,9 @@ void print_text(const Options& o, const Result& r) {
                r.latency.p50_ms, r.latency.p90_ms, r.latency.p99_ms, r.latency.max_ms, r.latency.samples);
     fmt::print("  checks            lost {}  duplicated {}  out_of_order {}  unexpected {}\n",
                r.counts.lost(), r.counts.duplicated, r.counts.out_of_order, r.counts.unexpected);
+    if (o.transport == Transport::longpoll)
+      fmt::print("  long-poll answers {} with messages, {:.2f} messages per answer\n", r.poll_answers,
+                 messages_per_answer(r));
     fmt::print("  server CPU        {:.2f} s, {:.3f} us per delivery (herald-bench used {:.2f} s)\n",
                r.server_cpu_seconds, r.cpu_us_per_delivery, r.client_cpu_seconds);
     if (!o.broker_pids.empty())
@@ -106,9 +115,11 @@ void print_json(const Options& o, const Result& r) {
   // Added later: the fields above keep their names and meaning (with a broker, they include it).
   fmt::print(
       "\"urls\":{},\"broker_pids\":{},\"broker_cpu_seconds\":{:.3f},\"broker_cpu_us_per_delivery\":{:.4f},"
-      "\"broker_rss_before\":{},\"broker_rss_after\":{},\"threads\":{},\"read_every_ms\":{}}}\n",
+      "\"broker_rss_before\":{},\"broker_rss_after\":{},\"threads\":{},\"read_every_ms\":{},"
+      "\"poll_answers\":{},\"messages_per_answer\":{:.3f}}}\n",
       o.urls.size(), o.broker_pids.size(), r.broker_cpu_seconds, r.broker_cpu_us_per_delivery,
-      r.broker_rss_before, r.broker_rss_after, o.threads, o.read_every_ms);
+      r.broker_rss_before, r.broker_rss_after, o.threads, o.read_every_ms, r.poll_answers,
+      messages_per_answer(r));
 }
 
 }  // namespace bench

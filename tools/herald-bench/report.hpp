@@ -19,6 +19,7 @@ struct Latency {
 struct Result {
   std::string mode;  // "deliveries" or "idle"
   std::uint64_t ready = 0, failed = 0, disconnects = 0, reconnects = 0;
+  std::uint64_t poll_answers = 0, poll_messages = 0;  // long polling: answers with messages, and those
   double connect_seconds = 0;
   std::uint64_t published = 0, publish_errors = 0;
   double publish_rate = 0;        // messages/s the publishers achieved

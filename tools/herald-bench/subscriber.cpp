@@ -239,7 +239,8 @@ void Subscriber::handle_ws_event(const WsEvent& event, std::int64_t now) {
           return fail(fmt::format("subscribe refused: {}", event.payload.substr(0, 200)));
         mark_ready();
       }
-      return deliver(event.payload, now);
+      deliver(event.payload, now);
+      return;
     case ws_opcode::ping:
       append_client_frame(out_, ws_opcode::pong, event.payload, next_random());
       return flush();
@@ -267,7 +268,10 @@ void Subscriber::remember_position() {
 void Subscriber::finish_poll(std::int64_t now) {
   std::string_view body = buf_.body();
   if (head_.status == 200) {
-    deliver(body, now);
+    if (std::size_t messages = deliver(body, now); messages > 0) {
+      ++ctx_->poll_answers;
+      ctx_->poll_messages += messages;
+    }
     if (settings_->lp_style == LongPollStyle::herald) {
       constexpr std::string_view key = R"("cursor":")";
       auto at = body.rfind(key);  // the response's own cursor follows the messages array
@@ -288,10 +292,13 @@ void Subscriber::finish_poll(std::int64_t now) {
   write_request();
 }
 
-void Subscriber::deliver(std::string_view text, std::int64_t now) {
+std::size_t Subscriber::deliver(std::string_view text, std::int64_t now) {
+  std::size_t messages = 0;
   scan_stamps(text, [&](const Stamp& stamp) {
+    ++messages;
     if (tracker_.record(stamp.seq)) ctx_->record_latency(now, stamp.sent_ns);
   });
+  return messages;
 }
 
 void Subscriber::mark_ready() {

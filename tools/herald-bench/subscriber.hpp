@@ -58,7 +58,8 @@ class Subscriber {
   void process_longpoll(std::int64_t now);
   void finish_poll(std::int64_t now);
   void remember_position();
-  void deliver(std::string_view text, std::int64_t now);
+  // Returns how many messages `text` carries.
+  std::size_t deliver(std::string_view text, std::int64_t now);
   void mark_ready();
   void fail(const std::string& why);
   void disconnect(const std::string& why);
