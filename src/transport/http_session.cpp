@@ -42,10 +42,6 @@ constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
 
 namespace {
 
-std::chrono::steady_clock::duration steady(Seconds value) {
-  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(value);
-}
-
 // The answer to a plain HTTP request on a port that speaks TLS.
 constexpr std::string_view kTlsRequiredBody =
     R"({"error":{"code":"tls_required","message":"this port speaks TLS: use https:// or wss://"}})";
@@ -146,7 +142,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   awaitable<bool> handshake() {
     auto& tcp = beast::get_lowest_layer(stream_);
     waiting_for_request_ = true;  // a shutdown meanwhile ends the connection
-    set_deadline(steady(worker_.config().header_timeout));
+    set_deadline(worker_.config().header_timeout);
     auto [detect_error, is_tls] = co_await beast::async_detect_ssl(tcp, buffer_, tuple_awaitable);
     if (detect_error || closing_) co_return false;
     if (!is_tls) {
@@ -184,7 +180,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     const Config& config = worker_.config();
     waiting_for_request_ = true;
     if (!first && buffer_.size() == 0) {
-      set_deadline(steady(config.idle_timeout));
+      set_deadline(config.idle_timeout);
       boost::system::error_code error;
       if (reading_ahead_) {  // the read a long poll started: it brings the next request (or the end)
         read_ahead_done_.expires_at(std::chrono::steady_clock::time_point::max());
@@ -202,7 +198,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(config.header_limit));
     parser.body_limit(config.max_body_bytes);
-    set_deadline(steady(config.header_timeout));
+    set_deadline(config.header_timeout);
     boost::system::error_code header_error = parse_buffered(parser, false);
     if (!header_error && !parser.is_header_done())
       std::tie(header_error, std::ignore) =
@@ -221,7 +217,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       http::response<http::empty_body> proceed{http::status::continue_, 11};
       co_await http::async_write(stream_, proceed, tuple_awaitable);
     }
-    set_deadline(steady(config.idle_timeout));
+    set_deadline(config.idle_timeout);
     boost::system::error_code body_error = parse_buffered(parser, true);
     if (!body_error && !parser.is_done())
       std::tie(body_error, std::ignore) =
@@ -332,8 +328,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     } else if (match.route == Route::longpoll) {
       ClientWatch watch = [this](const std::shared_ptr<LongPollWait>& wait) { watch_poller(wait); };
       response = co_await serve_long_poll(worker_, access_, request, watch, long_poll_);
-      if (peeking_) stop_peeking();
-      if (!response) co_return false;  // the client left
+      if (!reading_ahead_) stop_peeking();  // a read ahead stays: it brings the next request
+      if (!response) co_return false;       // the client left
     } else {
       response = immediate_response(request, match.route);
     }
@@ -486,7 +482,6 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // A client that closes its connection makes the socket readable with nothing to read. Unlike async_wait,
   // a peeking receive does not re-register the socket with epoll.
   void peek_for_close(const std::shared_ptr<LongPollWait>& wait) {
-    peeking_ = true;
     auto& socket = beast::get_lowest_layer(stream_).socket();
     socket.async_receive(asio::buffer(&peeked_, 1), asio::socket_base::message_peek,
                          [wait](boost::system::error_code error, std::size_t) {
@@ -495,7 +490,6 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
                          });
   }
   void stop_peeking() {
-    peeking_ = false;
     boost::system::error_code ignored;
     beast::get_lowest_layer(stream_).socket().cancel(ignored);
   }
@@ -511,7 +505,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     response.set(http::field::server, "herald");
     if (cors_) apply_cors(response, *cors_);
     worker_.metrics().http_response(response.result_int());
-    set_deadline(steady(worker_.config().idle_timeout));
+    set_deadline(worker_.config().idle_timeout);
     // HEAD: the same header, Content-Length included, without the body (RFC 9110 section 9.3.2).
     bool head_only = request != nullptr && request->method() == http::verb::head;
     boost::system::error_code error;
@@ -556,8 +550,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   // must be done, else the connection ends. One deadline for the connection, a stored time point, rather
   // than a timer armed and cancelled for every read and write: the worker's tick enforces it, a quarter
   // of a second late at most.
-  void set_deadline(std::chrono::steady_clock::duration timeout) {
-    deadline_ = std::chrono::steady_clock::now() + timeout;
+  template <typename Rep, typename Period>
+  void set_deadline(std::chrono::duration<Rep, Period> timeout) {
+    deadline_ = std::chrono::steady_clock::now() +
+                std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout);
   }
   void clear_deadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
 
@@ -582,7 +578,6 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   asio::steady_timer read_ahead_done_{worker_.context()};  // cancelled when a read ahead ends
   boost::system::error_code read_ahead_error_;
   bool reading_ahead_ = false;
-  bool peeking_ = false;
   char peeked_ = 0;
   bool waiting_for_request_ = false;
   bool closing_ = false;
