@@ -190,7 +190,10 @@ export class WebSocketTransport {
         return;
       }
       this.pending.delete(frame.id);
-      if (frame.ok) waiter.resolve(frame);
+      if (frame.ok) {
+        waiter.onReply?.(frame);
+        waiter.resolve(frame);
+      }
       else waiter.reject(new HeraldError(frame.error?.code ?? 'error', `herald: ${frame.error?.message ?? 'error'}`));
     }
   }
@@ -214,8 +217,12 @@ export class WebSocketTransport {
     }
   }
 
-  /** Sends one command; resolves with the ok reply, rejects with a HeraldError carrying the code. */
-  sendCommand(command, { onId } = {}) {
+  /**
+   * Sends one command; resolves with the ok reply, rejects with a HeraldError carrying the code.
+   * `onReply` sees the ok reply at once, before the frames after it: a promise callback runs only
+   * after every frame that arrived in the same read (Node's `ws` delivers them in one go).
+   */
+  sendCommand(command, { onId, onReply } = {}) {
     const socket = this.socket;
     if (!socket || socket.readyState !== OPEN) {
       return Promise.reject(new HeraldError('not_connected', 'herald: the WebSocket is not open'));
@@ -223,7 +230,7 @@ export class WebSocketTransport {
     const id = this.nextId++;
     onId?.(id);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onReply });
       socket.send(JSON.stringify({ id, ...command }));
     });
   }
@@ -260,8 +267,10 @@ export class WebSocketTransport {
     const command = { op: 'join', room: room.name };
     if (room.info !== undefined) command.info = room.info;
     const socket = this.socket;
-    this.sendCommand(command, { onId: (id) => this.joinIds.set(id, room) }).then(
-      (reply) => this.socket === socket && room.active && room.joinedWith(reply),
+    // The peers list must be in place before the peer_joined / peer_left right behind the reply.
+    const onReply = (reply) => this.socket === socket && room.active && room.joinedWith(reply);
+    this.sendCommand(command, { onId: (id) => this.joinIds.set(id, room), onReply }).then(
+      () => {},
       (err) => {
         if (this.socket !== socket || !room.active || err.code === 'connection_lost' || err.code === 'closed') return;
         if (err.code === 'cancelled') return;

@@ -228,3 +228,32 @@ test('web/herald.js is the current build of clients/js (run npm run build after 
   const current = fs.readFileSync(WEB_COPY, 'utf8');
   assert.ok(current === fresh, `web/herald.js (${current.length} bytes) differs from a fresh build (${fresh.length} bytes): run npm run build`);
 });
+
+/** A WebSocket that answers a join and, in the same tick, tells of a peer who came right after. */
+class JoinThenPeerWebSocket extends ScriptedWebSocket {
+  send(text) {
+    const command = JSON.parse(text);
+    this.sent.push(command);
+    if (command.op !== 'join') return;
+    const reply = { id: command.id, ok: true, room: command.room, you: 'p1', peers: [] };
+    const came = { op: 'peer_joined', room: command.room, peer: { id: 'p2', user: null, info: null } };
+    // As Node's `ws` does with two frames read at once: both events before any promise callback.
+    setTimeout(() => {
+      this.onmessage?.({ data: JSON.stringify(reply) });
+      this.onmessage?.({ data: JSON.stringify(came) });
+    }, 1);
+  }
+}
+
+test('rooms: a peer_joined right behind the join reply (the same read) is not lost', async () => {
+  const { fetchImpl } = fakeServer('');
+  const herald = new Herald('http://herald.test', { fetch: fetchImpl, WebSocket: JoinThenPeerWebSocket, transports: ['websocket'] });
+  const came = [];
+  const room = herald.join('call:one', { onPeerJoined: (p) => came.push(p.id) });
+  const joined = await room.ready;
+  assert.deepEqual(joined, { you: 'p1', peers: [] });
+  await until(() => came.length === 1);
+  assert.deepEqual(came, ['p2']);
+  assert.deepEqual(room.peers.map((p) => p.id), ['p2']);
+  herald.close();
+});
