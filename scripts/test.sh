@@ -11,16 +11,29 @@ scripts/setup.sh --test
 scripts/check-layers.sh
 scripts/build.sh -DHERALD_BUILD_TESTS=ON
 
+# Runs a test phase with a time limit, so that a hung test fails the run with its name instead of
+# holding it until the CI's own limit. `timeout` signals the phase's whole process group.
+bounded() {
+  local seconds=$1 what=$2
+  shift 2
+  local status=0
+  timeout --kill-after=30 "$seconds" "$@" || status=$?
+  if [[ $status == 124 || $status == 137 ]]; then
+    echo "the $what did not finish within $seconds s: a test hangs (see the last test started above)" >&2
+  fi
+  return "$status"
+}
+
 echo "== unit tests"
 (cd build && ctest --output-on-failure --timeout 120 --no-tests=error)
 
 echo "== integration tests"
 (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
-(cd tests/integration && HERALD_BIN="$PWD/../../build/herald" npm test)
+(cd tests/integration && HERALD_BIN="$PWD/../../build/herald" bounded 1500 "integration tests" npm test)
 
 echo "== JavaScript client tests (clients/js: unit, Node against herald, Chromium)"
 (cd clients/js && npm ci --no-audit --no-fund --loglevel=error)
-(cd clients/js && HERALD_BIN="$PWD/../../build/herald" npm test)
+(cd clients/js && HERALD_BIN="$PWD/../../build/herald" bounded 600 "JavaScript client tests" npm test)
 
 if [[ "${HERALD_SKIP_SANITIZERS:-0}" == 1 ]]; then
   echo "== sanitizer build, tests and fuzzing skipped (HERALD_SKIP_SANITIZERS=1)"
@@ -52,7 +65,7 @@ echo "== unit tests (sanitized)"
 check_reports "unit tests"
 
 echo "== integration tests (sanitized)"
-(cd tests/integration && HERALD_BIN="$PWD/../../build-asan/herald" npm test) ||
+(cd tests/integration && HERALD_BIN="$PWD/../../build-asan/herald" bounded 2400 "sanitized integration tests" npm test) ||
   { check_reports "integration tests"; exit 1; }
 check_reports "integration tests"
 

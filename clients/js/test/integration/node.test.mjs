@@ -1,19 +1,19 @@
 // herald-client in Node 20 against the real herald binary (WebSocket from the `ws` package, injected):
 // tokens on every transport, gaps on every transport, the SSE stream re-opened when channels change
 // and when the server ends it, unsubscribe, history and HTTP publish errors.
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import WebSocket from 'ws';
 import { Herald } from '../../src/index.js';
-import { eventually, exactlyOnceInOrder, HERALD_BIN, heraldMissing, publish, sleep, startServer } from '../lib/herald.mjs';
+import { closeClients, eventually, exactlyOnceInOrder, HERALD_BIN, heraldMissing, publish, sleep, startServer, tracked } from '../lib/herald.mjs';
 
 const FAST = { backoff: { base: 100, cap: 1000 }, firstByteTimeout: 1500, WebSocket };
 const TRANSPORTS = ['websocket', 'sse', 'longpoll'];
 
-/** A client that records what it sees; `close()` at the end of each test. */
+/** A client that records what it sees; closed at the end of each test (closeClients). */
 function client(base, options, channels = []) {
-  const herald = new Herald(base, { ...FAST, ...options });
+  const herald = tracked(new Herald(base, { ...FAST, ...options }));
   const seen = { messages: [], gaps: [], states: [], errors: [] };
   herald.on('state', (s) => seen.states.push(s));
   herald.on('error', (e) => seen.errors.push(e));
@@ -35,6 +35,7 @@ async function sseConnections(base) {
 }
 
 describe('herald-client in Node', { skip: heraldMissing }, () => {
+  afterEach(closeClients);
   describe('plain server', () => {
     let server;
     before(async () => {
@@ -149,7 +150,7 @@ describe('herald-client in Node', { skip: heraldMissing }, () => {
       const badLimit = await herald.history('hist', { limit: 0 }).catch((e) => e);
       assert.equal(badLimit.code, 'invalid_field');
       await assert.rejects(() => herald.publish('bad name', 1), (e) => e.code === 'invalid_channel');
-      const offline = new Herald('http://127.0.0.1:1', { transports: ['longpoll'] });
+      const offline = tracked(new Herald('http://127.0.0.1:1', { transports: ['longpoll'] }));
       await assert.rejects(() => offline.publish('x', 1), (e) => e.code === 'network_error');
       offline.close();
       herald.close();

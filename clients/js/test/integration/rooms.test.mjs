@@ -1,19 +1,19 @@
 // herald-client's signaling rooms against the real herald binary (Node, `ws` injected): join and the
 // peers list, peer_joined / peer_left, signals both ways, refusals, leaving, and the rejoin after a
 // server restart (a new id, the peers list brought up to date).
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { Herald, HeraldError } from '../../src/index.js';
-import { eventually, heraldMissing, startServer } from '../lib/herald.mjs';
+import { closeClients, eventually, heraldMissing, startServer, tracked } from '../lib/herald.mjs';
 
 const FAST = { backoff: { base: 100, cap: 500 }, WebSocket, transports: ['websocket'] };
 
 function member(base, room, extra = {}) {
-  const herald = new Herald(base, FAST);
+  const herald = tracked(new Herald(base, FAST));
   const seen = { joined: [], came: [], went: [], signals: [] };
   const handle = herald.join(room, {
     ...extra,
@@ -29,6 +29,7 @@ describe('herald-client rooms', { skip: heraldMissing }, () => {
   let server;
   let dir;
   let n = 0;
+  afterEach(closeClients);
   const roomName = () => `call:client-${process.pid}-${(n += 1)}`;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-client-rooms-'));
@@ -79,7 +80,7 @@ describe('herald-client rooms', { skip: heraldMissing }, () => {
     await assert.rejects(c.room.ready, (err) => err.code === 'room_full');
     const d = member(server.base, `plain-${process.pid}`);
     await assert.rejects(d.room.ready, (err) => err.code === 'presence_disabled');
-    const sseOnly = new Herald(server.base, { ...FAST, transports: ['sse'] });
+    const sseOnly = tracked(new Herald(server.base, { ...FAST, transports: ['sse'] }));
     assert.throws(() => sseOnly.join(name), (err) => err.code === 'websocket_required');
     assert.throws(() => a.herald.join(name), (err) => err.code === 'already_joined');
     for (const x of [a, b, c, d]) x.herald.close();

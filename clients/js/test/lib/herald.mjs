@@ -35,6 +35,19 @@ export async function publish(base, channel, data, extra = {}) {
   return body;
 }
 
+const openClients = [];
+
+/** Remembers a client for `closeClients`, which ends it even when its test failed half way. */
+export function tracked(herald) {
+  openClients.push(herald);
+  return herald;
+}
+
+/** Closes every tracked client (use in afterEach): one left reconnecting would keep the test process alive. */
+export function closeClients() {
+  for (const herald of openClients.splice(0)) herald.close();
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a truthy value; throws with `what` after `ms`. */
