@@ -63,6 +63,8 @@ export interface HeraldOptions {
   pingTimeout?: number;
   /** Seconds a long poll waits on the server (default 25). */
   longPollTimeout?: number;
+  /** ms a rejoin refused with room_full after a reconnect is retried, every 2 s (default 90000). */
+  roomFullRetry?: number;
   /** WebSocket constructor, where there is no global one (Node 20: the `ws` package). */
   WebSocket?: unknown;
   /** fetch implementation (default: the global one). */
@@ -180,6 +182,8 @@ export class HeraldError extends Error {
   readonly status?: number;
   /** Set when the error ended the subscription to this channel (refused by the server). */
   readonly channel?: string;
+  /** Set when the error ended a room after it had been joined (a rejoin refused, a fallback off the WebSocket). */
+  readonly room?: string;
   constructor(code: string, message: string, options?: { status?: number });
 }
 

@@ -20,6 +20,7 @@ const DEFAULT_OPTIONS = {
   pingInterval: 20_000, // ms of silence before a ping command on the WebSocket
   pingTimeout: 10_000, // ms to wait for its reply before the connection counts as dead
   longPollTimeout: 25, // seconds a long poll waits
+  roomFullRetry: 90_000, // ms a rejoin refused with room_full is retried (the old connection holds the place)
 };
 
 export class Herald {
@@ -109,7 +110,13 @@ export class Herald {
     if (!this.transports.includes('websocket')) {
       throw new HeraldError('websocket_required', 'herald: rooms need the "websocket" transport');
     }
-    const room = new Room(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal }, { onLeave: (r) => this.removeRoom(r) });
+    const room = new Room(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal }, {
+      onLeave: (r) => this.removeRoom(r),
+      onFailure: (r, err) => {
+        err.room = r.name;
+        this.emit('error', err);
+      },
+    });
     this.rooms.set(name, room);
     if (this.active?.name === 'websocket') this.active.join(room);
     else if (this.active) room.failed(websocketRequired(this.active.name));

@@ -1,14 +1,17 @@
 // A signaling room (WebRTC): the peers in it, their arrivals and departures, and signals to and from
 // them. Rooms need the WebSocket transport. After a reconnect the client joins again by itself: the
 // server gives it a new id, and the peers list is brought up to date through onPeerLeft / onPeerJoined.
+// A rejoin the server refuses ends the room and is reported (the "error" event, with `room`).
 import { HeraldError } from './errors.js';
 
 export class Room {
-  constructor(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal } = {}, { onLeave }) {
+  constructor(name, { info, onJoined, onPeerJoined, onPeerLeft, onSignal } = {}, { onLeave, onFailure }) {
     this.name = name;
     this.info = info;
     this.handlers = { onJoined, onPeerJoined, onPeerLeft, onSignal };
     this.onLeave = onLeave;
+    this.onFailure = onFailure;
+    this.fullSince = null; // when rejoins started to be refused with room_full (see rejoinRefusedFull)
     this.you = null; // this client's peer id while joined
     this.peers = new Map(); // id -> { id, user, info }
     this.joined = false;
@@ -26,6 +29,7 @@ export class Room {
     this.you = you;
     this.peers = now;
     this.joined = true;
+    this.fullSince = null;
     for (const [id, peer] of before) if (!now.has(id)) this.call('onPeerLeft', peer);
     if (this.settle) {
       this.settle.resolve({ you, peers: [...now.values()] });
@@ -36,11 +40,24 @@ export class Room {
     this.call('onJoined', { you, peers: [...now.values()] });
   }
 
-  /** The join was refused (room_full, presence_disabled, …): the room ends. */
+  /** The join was refused (room_full, presence_disabled, …): the room ends; a rejoin's refusal is reported. */
   failed(error) {
-    this.settle?.reject(error);
+    if (!this.active) return;
+    if (this.settle) this.settle.reject(error);
+    else this.onFailure?.(this, error);
     this.settle = null;
     this.end();
+  }
+
+  /**
+   * Whether a rejoin refused with room_full should be tried again: after a reconnect the server may
+   * still hold this client's place for its old connection, until it notices that one is gone
+   * (ws.idle_timeout). A first join is not retried: `ready` rejects at once.
+   */
+  rejoinRefusedFull(now, retryFor) {
+    if (this.settle) return false;
+    this.fullSince ??= now;
+    return now - this.fullSince < retryFor;
   }
 
   disconnected() {

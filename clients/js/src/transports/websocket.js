@@ -274,7 +274,8 @@ export class WebSocketTransport {
       (err) => {
         if (this.socket !== socket || !room.active || err.code === 'connection_lost' || err.code === 'closed') return;
         if (err.code === 'cancelled') return;
-        if (RETRYABLE_SUBSCRIBE_ERRORS.has(err.code)) {
+        const fullAgain = err.code === 'room_full' && room.rejoinRefusedFull(Date.now(), this.ctx.options.roomFullRetry);
+        if (RETRYABLE_SUBSCRIBE_ERRORS.has(err.code) || fullAgain) {
           setTimeout(() => this.socket === socket && room.active && this.join(room), SUBSCRIBE_RETRY_MS);
         } else {
           room.failed(err);

@@ -1,6 +1,7 @@
 // herald-client's signaling rooms against the real herald binary (Node, `ws` injected): join and the
 // peers list, peer_joined / peer_left, signals both ways, refusals, leaving, and the rejoin after a
-// server restart (a new id, the peers list brought up to date).
+// server restart (a new id, the peers list brought up to date), and the rejoin while herald still holds
+// the place of the client's old, half-open connection (room_full, retried until herald lets it go).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,11 +10,12 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { Herald, HeraldError } from '../../src/index.js';
 import { closeClients, eventually, heraldMissing, startServer, tracked } from '../lib/herald.mjs';
+import { startProxy } from '../lib/proxy.mjs';
 
 const FAST = { backoff: { base: 100, cap: 500 }, WebSocket, transports: ['websocket'] };
 
-function member(base, room, extra = {}) {
-  const herald = tracked(new Herald(base, FAST));
+function member(base, room, extra = {}, options = {}) {
+  const herald = tracked(new Herald(base, { ...FAST, ...options }));
   const seen = { joined: [], came: [], went: [], signals: [] };
   const handle = herald.join(room, {
     ...extra,
@@ -102,5 +104,52 @@ describe('herald-client rooms', { skip: heraldMissing }, () => {
     await eventually(() => b.seen.signals.some((s) => s.data === 'after restart'), 'signal after the restart');
     a.herald.close();
     b.herald.close();
+  });
+});
+
+describe('herald-client rooms after a half-open connection', { skip: heraldMissing }, () => {
+  let server;
+  let dir;
+  afterEach(closeClients);
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-client-rooms-'));
+    const config = path.join(dir, 'herald.toml');
+    fs.writeFileSync(config, ['[[namespace]]', 'prefix = "call:"', 'presence = true', '[signaling]', 'max_peers = 2'].join('\n'));
+    // herald lets a silent connection go after 3 s (it pings after 1 s of silence).
+    server = await startServer({
+      args: ['--config', config],
+      env: { HERALD_WS_PING_INTERVAL: '1', HERALD_WS_IDLE_TIMEOUT: '3' },
+      label: 'client-rooms-half-open',
+    });
+  });
+  after(async () => {
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a rejoin refused with room_full while herald holds the old place is retried until the place is free', async () => {
+    const proxy = await startProxy(server.base);
+    try {
+      const name = `call:half-open-${process.pid}`;
+      // a notices the frozen connection within 0.6 s and rejoins long before herald drops the old one.
+      const a = member(proxy.base, name, {}, { pingInterval: 300, pingTimeout: 300 });
+      const first = await a.room.ready;
+      const b = member(server.base, name);
+      await b.room.ready;
+      const errors = [];
+      a.herald.on('error', (e) => errors.push(e));
+      proxy.freezeWebSockets();
+      await eventually(() => a.seen.joined.length >= 2, 'a joined again', 20_000);
+      assert.notEqual(a.room.you, first.you);
+      assert.deepEqual(a.room.peers.map((p) => p.id), [b.room.you]);
+      await eventually(() => b.room.peers.length === 1 && b.room.peers[0].id === a.room.you, 'b sees the new a', 10_000);
+      // (b may also see each refused attempt come and go at once: docs/protocol.md, join)
+      assert.ok(b.seen.went.some((p) => p.id === first.you), 'the old connection left once herald let it go');
+      assert.deepEqual(errors, []);
+      await a.room.signal(b.room.you, 'back');
+      await eventually(() => b.seen.signals.some((s) => s.data === 'back'), 'b gets the signal');
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -1,12 +1,14 @@
 // A small HTTP/WebSocket forwarding proxy on 127.0.0.1 for the tests: it passes everything to herald
 // and can misbehave on demand: hold SSE response bodies (a buffering proxy), refuse WebSocket
-// upgrades, drop every connection, refuse new connections for a while.
+// upgrades, drop every connection, refuse new connections for a while, freeze the open WebSockets
+// (a half-open connection: nothing passes, and herald is not told when the client gives up).
 import http from 'node:http';
 import net from 'node:net';
 
 export async function startProxy(target) {
   const upstream = new URL(target);
   const sockets = new Set();
+  const tunnels = new Set(); // open WebSocket tunnels: { socket, up, frozen }
   const mode = { holdSse: false, refuseWebSocket: false, refusing: false };
   const counts = { sse: 0, heldSse: 0, ws: 0, refusedWs: 0, lp: 0 };
   const track = (socket) => {
@@ -55,9 +57,12 @@ export async function startProxy(target) {
       up.write(head);
       socket.pipe(up).pipe(socket);
     });
+    const tunnel = { socket, up, frozen: false };
+    tunnels.add(tunnel);
     const end = () => {
+      tunnels.delete(tunnel);
       socket.destroy();
-      up.destroy();
+      if (!tunnel.frozen) up.destroy(); // a frozen tunnel's herald side stays open until herald closes it
     };
     up.on('error', end);
     socket.on('error', end);
@@ -70,6 +75,16 @@ export async function startProxy(target) {
     base: `http://127.0.0.1:${server.address().port}`,
     mode,
     counts,
+    /** Stops every open WebSocket in both directions without closing it; new ones pass as usual. */
+    freezeWebSockets() {
+      for (const tunnel of tunnels) {
+        tunnel.frozen = true;
+        tunnel.socket.unpipe(tunnel.up);
+        tunnel.up.unpipe(tunnel.socket);
+        tunnel.socket.pause();
+        tunnel.up.pause();
+      }
+    },
     /** Cuts every open connection, both sides. */
     dropAll() {
       for (const socket of sockets) socket.destroy();

@@ -257,3 +257,52 @@ test('rooms: a peer_joined right behind the join reply (the same read) is not lo
   assert.deepEqual(room.peers.map((p) => p.id), ['p2']);
   herald.close();
 });
+
+/** Answers the first join on the first socket; every later socket refuses it with room_full. */
+class FullOnRejoinWebSocket extends ScriptedWebSocket {
+  constructor(url) {
+    super(url);
+    FullOnRejoinWebSocket.count += 1;
+    this.serial = FullOnRejoinWebSocket.count;
+  }
+  send(text) {
+    const command = JSON.parse(text);
+    this.sent.push(command);
+    if (command.op !== 'join') return;
+    if (this.serial === 1) this.push({ id: command.id, ok: true, room: command.room, you: 'p1', peers: [{ id: 'p2', user: null, info: null }] });
+    else this.push({ id: command.id, ok: false, error: { code: 'room_full', message: 'full' } });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.({ code: 1006, reason: '' });
+  }
+}
+FullOnRejoinWebSocket.count = 0;
+
+test('rooms: a rejoin refused after roomFullRetry ends the room and is reported with error.room', async () => {
+  const { fetchImpl } = fakeServer('');
+  const herald = new Herald('http://herald.test', {
+    fetch: fetchImpl,
+    WebSocket: FullOnRejoinWebSocket,
+    transports: ['websocket'],
+    backoff: { base: 10, cap: 20 },
+    roomFullRetry: 0,
+  });
+  try {
+    const errors = [];
+    herald.on('error', (e) => errors.push(e));
+    const left = [];
+    const room = herald.join('call:two', { onPeerLeft: (p) => left.push(p.id) });
+    await room.ready;
+    const first = ScriptedWebSocket.last;
+    first.drop();
+    await until(() => errors.length === 1);
+    assert.equal(errors[0].code, 'room_full');
+    assert.equal(errors[0].room, 'call:two');
+    assert.equal(room.joined, false);
+    await assert.rejects(room.signal('p2', 1), (err) => err.code === 'not_joined');
+    assert.doesNotThrow(() => herald.join('call:two'), 'the ended room is gone: it can be joined again');
+  } finally {
+    herald.close();
+  }
+});
