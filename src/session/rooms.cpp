@@ -1,9 +1,11 @@
 // Signaling rooms of the client session (see client_session.hpp and docs/protocol.md, Signaling): `join`
 // makes a subscription to the room's channel, starts the client's inbox, joins the room's presence
 // once both feeds follow their channels (so no peer and no signal can slip past) and answers with the
-// peers; presence changes become peer_joined / peer_left pushes; `signal` publishes to a peer's inbox
-// after checking that the peer is in the same room.
+// peers; presence changes become peer_joined / peer_left pushes, except those of clients refused as past
+// signaling.max_peers; `signal` publishes to a peer's inbox after checking that the peer is in the room.
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 #include "auth/presence_info.hpp"
 #include "protocol/presence_json.hpp"
@@ -46,6 +48,7 @@ void ClientSession::join(Command& command) {
   if (auto* full = std::get_if<ApiError>(&seat)) return reply_error(command.id, *full);
 
   auto room = std::make_unique<Room>();
+  room->peers = PresenceView(/*keep_set=*/true, worker_.config().signaling_max_peers);
   room->info_json = std::get<std::string>(std::move(info));
   auto feed = std::make_unique<ChannelFeed>(worker_.hub(), command.channel, *this);
   ChannelFeed& started = *feed;
@@ -102,6 +105,7 @@ void ClientSession::on_room_joined(const std::string& channel, const Room* which
   Room& room = *it->room;
   auto news = room.peers.on_snapshot(outcome.clients);
   room.joined = true;
+  outcome.clients.resize(std::min(outcome.clients.size(), max_peers));  // past them: refused, leaving
   output_.send_text(ok_reply(it->reply_id, join_reply_fields(channel, client_id(), outcome.clients)));
   for (const auto& change : news)
     if (change.client.id != client_id()) output_.send_text(peer_push(change));

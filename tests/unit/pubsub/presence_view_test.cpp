@@ -1,4 +1,4 @@
-// Presence views: changes held until the snapshot, and only the news shown.
+// Presence views: changes held until the snapshot, only the news shown, and a room's overflow hidden.
 #include "pubsub/presence_view.hpp"
 
 #include <gtest/gtest.h>
@@ -46,6 +46,39 @@ TEST(PresenceView, AfterTheSnapshotASetDropsChangesThatChangeNothing) {
   EXPECT_EQ(ids(view.on_change(left("a"))), (std::vector<std::string>{"-a"}));
   EXPECT_TRUE(view.on_change(left("a")).empty());
   EXPECT_EQ(view.size(), 1u);
+}
+
+TEST(PresenceView, ARoomShowsOnlyItsFirstJoinersAndNotTheirOverflow) {
+  PresenceView view(true, 2);
+  view.on_snapshot({{"me", "", ""}});
+  EXPECT_EQ(ids(view.on_change(joined("b"))), (std::vector<std::string>{"+b"}));
+  EXPECT_TRUE(view.on_change(joined("late")).empty()) << "the room is full: late is refused";
+  EXPECT_FALSE(view.contains("late"));
+  EXPECT_EQ(view.size(), 2u);
+  EXPECT_EQ(ids(view.on_change(left("b"))), (std::vector<std::string>{"-b"}));
+  EXPECT_TRUE(view.on_change(joined("next")).empty()) << "late still holds a place until it has left";
+  EXPECT_TRUE(view.on_change(left("late")).empty()) << "nobody heard of late";
+  EXPECT_TRUE(view.on_change(left("next")).empty());
+  EXPECT_EQ(ids(view.on_change(joined("free"))), (std::vector<std::string>{"+free"}));
+}
+
+TEST(PresenceView, ARoomSnapshotAndHeldChangesPastItsSizeAreNotShown) {
+  PresenceView view(true, 2);
+  view.on_change(joined("held"));  // joined after the snapshot, into a full room
+  view.on_change(left("over"));
+  auto news = view.on_snapshot({{"a", "", ""}, {"me", "", ""}, {"over", "", ""}});
+  EXPECT_TRUE(news.empty()) << ids(news).size();
+  EXPECT_TRUE(view.contains("a"));
+  EXPECT_FALSE(view.contains("over"));
+  EXPECT_FALSE(view.contains("held"));
+  EXPECT_EQ(view.size(), 2u);
+}
+
+TEST(PresenceView, WithoutASetHeldChangesAreSortedOutAsBefore) {
+  PresenceView view(false);
+  view.on_change(joined("x"));
+  view.on_change(left("x"));
+  EXPECT_EQ(ids(view.on_snapshot({{"me", "", ""}})), (std::vector<std::string>{"+x", "-x"}));
 }
 
 TEST(PresenceView, WithoutASetChangesPassThrough) {

@@ -477,7 +477,12 @@ TEST_F(ClientSessionRoomTest, TheRoomIsForTheFirstMaxPeers) {
   ClientSession three(worker, output, *access, {});
   EXPECT_EQ(join(one, 1, "call:r").size(), 32u);
   EXPECT_EQ(join(two, 1, "call:r").size(), 32u);
-  EXPECT_EQ(join(three, 1, "call:r"), "error room_full");
+  auto said = command(three, R"({"id":1,"op":"join","room":"call:r"})");
+  ASSERT_NE(reply(said, 1), nullptr);
+  EXPECT_EQ(reply(said, 1)->at("error").at("code"), "room_full");
+  run();
+  EXPECT_TRUE(pushes(said, "peer_joined").empty()) << "the members never hear of a refused joiner";
+  EXPECT_TRUE(pushes(said, "peer_left").empty());
   EXPECT_EQ(three.subscription_count(), 0u);
   two.end();
   run();

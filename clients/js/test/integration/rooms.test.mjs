@@ -143,8 +143,8 @@ describe('herald-client rooms after a half-open connection', { skip: heraldMissi
       assert.notEqual(a.room.you, first.you);
       assert.deepEqual(a.room.peers.map((p) => p.id), [b.room.you]);
       await eventually(() => b.room.peers.length === 1 && b.room.peers[0].id === a.room.you, 'b sees the new a', 10_000);
-      // (b may also see each refused attempt come and go at once: docs/protocol.md, join)
-      assert.ok(b.seen.went.some((p) => p.id === first.you), 'the old connection left once herald let it go');
+      assert.deepEqual(b.seen.went.map((p) => p.id), [first.you], 'the old connection left once herald let it go');
+      assert.deepEqual(b.seen.came.map((p) => p.id), [a.room.you], 'b never heard of the refused attempts');
       assert.deepEqual(errors, []);
       await a.room.signal(b.room.you, 'back');
       await eventually(() => b.seen.signals.some((s) => s.data === 'back'), 'b gets the signal');
