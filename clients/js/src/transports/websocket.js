@@ -193,8 +193,9 @@ export class WebSocketTransport {
       if (frame.ok) {
         waiter.onReply?.(frame);
         waiter.resolve(frame);
+      } else {
+        waiter.reject(new HeraldError(frame.error?.code ?? 'error', `herald: ${frame.error?.message ?? 'error'}`));
       }
-      else waiter.reject(new HeraldError(frame.error?.code ?? 'error', `herald: ${frame.error?.message ?? 'error'}`));
     }
   }
 
