@@ -270,8 +270,7 @@ export class WebSocketTransport {
     const socket = this.socket;
     // The peers list must be in place before the peer_joined / peer_left right behind the reply.
     const onReply = (reply) => this.socket === socket && room.active && room.joinedWith(reply);
-    this.sendCommand(command, { onId: (id) => this.joinIds.set(id, room), onReply }).then(
-      () => {},
+    this.sendCommand(command, { onId: (id) => this.joinIds.set(id, room), onReply }).catch(
       (err) => {
         if (this.socket !== socket || !room.active || err.code === 'connection_lost' || err.code === 'closed') return;
         if (err.code === 'cancelled') return;

@@ -14,6 +14,19 @@ import { startProxy } from '../lib/proxy.mjs';
 
 const FAST = { backoff: { base: 100, cap: 500 }, WebSocket, transports: ['websocket'] };
 
+/** herald with rooms of two peers under "call:" (presence on), its config in a temporary folder. */
+async function startRoomServer(label, env = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-client-rooms-'));
+  const config = path.join(dir, 'herald.toml');
+  fs.writeFileSync(config, ['[[namespace]]', 'prefix = "call:"', 'presence = true', '[signaling]', 'max_peers = 2'].join('\n'));
+  return { server: await startServer({ args: ['--config', config], env, label }), dir };
+}
+
+async function stopRoomServer(server, dir) {
+  await server?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 function member(base, room, extra = {}, options = {}) {
   const herald = tracked(new Herald(base, { ...FAST, ...options }));
   const seen = { joined: [], came: [], went: [], signals: [] };
@@ -34,15 +47,9 @@ describe('herald-client rooms', { skip: heraldMissing }, () => {
   afterEach(closeClients);
   const roomName = () => `call:client-${process.pid}-${(n += 1)}`;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-client-rooms-'));
-    const config = path.join(dir, 'herald.toml');
-    fs.writeFileSync(config, ['[[namespace]]', 'prefix = "call:"', 'presence = true', '[signaling]', 'max_peers = 2'].join('\n'));
-    server = await startServer({ args: ['--config', config], label: 'client-rooms' });
+    ({ server, dir } = await startRoomServer('client-rooms'));
   });
-  after(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopRoomServer(server, dir));
 
   test('two members see each other and signal both ways; leaving is seen', async () => {
     const name = roomName();
@@ -112,20 +119,10 @@ describe('herald-client rooms after a half-open connection', { skip: heraldMissi
   let dir;
   afterEach(closeClients);
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-client-rooms-'));
-    const config = path.join(dir, 'herald.toml');
-    fs.writeFileSync(config, ['[[namespace]]', 'prefix = "call:"', 'presence = true', '[signaling]', 'max_peers = 2'].join('\n'));
     // herald lets a silent connection go after 3 s (it pings after 1 s of silence).
-    server = await startServer({
-      args: ['--config', config],
-      env: { HERALD_WS_PING_INTERVAL: '1', HERALD_WS_IDLE_TIMEOUT: '3' },
-      label: 'client-rooms-half-open',
-    });
+    ({ server, dir } = await startRoomServer('client-rooms-half-open', { HERALD_WS_PING_INTERVAL: '1', HERALD_WS_IDLE_TIMEOUT: '3' }));
   });
-  after(async () => {
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stopRoomServer(server, dir));
 
   test('a rejoin refused with room_full while herald holds the old place is retried until the place is free', async () => {
     const proxy = await startProxy(server.base);

@@ -291,8 +291,7 @@ test('rooms: a rejoin refused after roomFullRetry ends the room and is reported 
   try {
     const errors = [];
     herald.on('error', (e) => errors.push(e));
-    const left = [];
-    const room = herald.join('call:two', { onPeerLeft: (p) => left.push(p.id) });
+    const room = herald.join('call:two');
     await room.ready;
     const first = ScriptedWebSocket.last;
     first.drop();
